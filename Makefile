@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# futex2 for Linux 6.12: the patch series in series/, and the harness that
+# applies, builds, boots and tests it. See README.md.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all demo check tree export kernel selftests perf harness-selftest deps clean distclean help
+
+# The main job: build the patched kernel, boot it, show futex2 at work.
+all: demo
+
+demo:
+	@bash $(S)/demo.sh
+
+# The tests. EXTRA_TESTS=dir adds static test programs of your own.
+check:
+	@bash $(S)/check.sh
+
+# Developer round trip: build/linux = base + series; edit and commit there;
+# export writes the commits back into series/.
+tree:
+	@bash $(S)/tree.sh
+
+export:
+	@bash $(S)/export.sh
+
+kernel: tree
+	@bash $(S)/build-kernel.sh x86_64
+
+selftests: kernel
+	@bash $(S)/build-selftests.sh x86_64
+
+perf: tree
+	@bash $(S)/build-perf.sh
+
+harness-selftest: kernel
+	@bash $(S)/selftest-harness.sh
+
+deps:
+	@bash $(S)/deps.sh
+
+# Keeps the kernel tree (and its unexported commits).
+clean:
+	rm -rf build/obj build/kselftest build/perf build/harness-selftest build/kvm-probe
+
+distclean:
+	rm -rf build
+
+help:
+	@sed -n 's/^# //p' Makefile | head -20

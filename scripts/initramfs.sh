@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Pack the guest: busybox-static, guest/, the installed kselftests, the
+# extra test programs (a collection "extra" of their own) and perf.
+# Usage: initramfs.sh OUTPUT.cpio.gz [EXTRA_TESTS_DIR]
+. "$(dirname "$0")/lib.sh"
+
+out=$1
+extra=${2:-}
+ksft=$BUILD/kselftest/install
+root=$(mktemp -d "$BUILD/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+[ -d "$ksft" ] || die "no kselftests in $ksft"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,guest}
+cp /bin/busybox "$root/bin/busybox"
+file -L "$root/bin/busybox" | grep -q 'statically linked' ||
+	die "/bin/busybox is not static (install busybox-static)"
+cp "$TOP"/guest/* "$root/guest/"
+cp "$TOP/guest/init" "$root/init"
+cp -a "$ksft" "$root/kselftest"
+# TCG is slow: give the whole futex run.sh time (run_kselftest.sh's
+# default is 45 s for the collection).
+echo "timeout=${FUTEX_TIMEOUT:-1200}" > "$root/kselftest/futex/settings"
+
+if [ -n "$extra" ]; then
+	[ -d "$extra" ] || die "EXTRA_TESTS=$extra is not a folder"
+	mkdir -p "$root/kselftest/extra"
+	n=0
+	for t in "$extra"/*; do
+		[ -f "$t" ] && [ -x "$t" ] || continue
+		if file -L "$t" | grep -q 'dynamically linked'; then
+			die "extra test $t is dynamically linked; the guest has no libc"
+		fi
+		cp "$t" "$root/kselftest/extra/"
+		echo "extra:$(basename "$t")" >> "$root/kselftest/kselftest-list.txt"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || die "EXTRA_TESTS=$extra holds no executable file"
+	echo "timeout=${EXTRA_TIMEOUT:-300}" > "$root/kselftest/extra/settings"
+	log "extra tests: $n program(s) from $extra"
+fi
+
+if [ -x "$BUILD/perf/perf" ]; then
+	cp "$BUILD/perf/perf" "$root/usr/bin/perf"
+fi
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -1 > "$out"

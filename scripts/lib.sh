@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the futex2 harness scripts. Sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TREE=${TREE:-$BUILD/linux}
+SERIES=$TOP/series
+RESULTS=${RESULTS:-$BUILD/results}
+
+# The base: Debian's linux-source-6.12. The preferred version is the one
+# the series was written against; another 6.12 is used (and named) if the
+# archive no longer has it.
+BASE_PKG=linux-source-6.12
+BASE_VERSION_PREFERRED=6.12.117-1~deb12u1
+BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# Fixed identity and dates: the base commit and the cover letter are the
+# same bytes on every machine.
+FIXED_NAME="futex2 developers"
+FIXED_EMAIL="futex2-dev@example.org"
+FIXED_DATE="2024-11-17T00:00:00+0000"	# v6.12 release day
+
+log()  { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 10; }
+
+jobs_n() { nproc 2>/dev/null || echo 2; }
+
+# git in the kernel tree, with settings that keep hashes machine-independent.
+tgit() {
+	git -C "$TREE" -c core.autocrlf=false -c core.fileMode=true \
+		-c user.name="$FIXED_NAME" -c user.email="$FIXED_EMAIL" "$@"
+}
+
+# Hash of the series as committed in the repo (order file plus patches).
+series_hash() {
+	(cd "$SERIES" && cat series 2>/dev/null || true
+	 find . -maxdepth 1 -name '*.patch' | LC_ALL=C sort | xargs -r cat) |
+		sha1sum | cut -d' ' -f1
+}
+
+# The patches in order, one path a line (the cover letter is not a patch).
+series_patches() {
+	[ -f "$SERIES/series" ] || return 0
+	sed -n -e '/^[[:space:]]*\(#\|$\)/d' -e "s|^|$SERIES/|p" "$SERIES/series"
+}
