@@ -28,7 +28,7 @@ if [ "$n" -gt 0 ]; then
 		-o "$SERIES" base..HEAD
 fi
 {
-	echo "# The series in order, for: git am \$(sed 's|^|series/|' series/series)"
+	echo '# The patches in order (the numbering gives the same order).'
 	find "$SERIES" -maxdepth 1 -name '[0-9]*.patch' ! -name '0000-cover-letter.patch' \
 		-printf '%f\n' | LC_ALL=C sort
 } > "$SERIES/series"
