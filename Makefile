@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check tree export kernel selftests perf harness-selftest deps clean distclean help
+.PHONY: all demo check tree export kernel selftests perf harness-selftest matrix deps clean distclean help
 
 # The main job: build the patched kernel, boot it, show futex2 at work.
 all: demo
@@ -37,12 +37,17 @@ perf: tree
 harness-selftest: kernel
 	@bash $(S)/selftest-harness.sh
 
+# Every patch builds on its own: x86_64, x86_64 without NUMA or SMP, i386.
+matrix: tree
+	@bash $(S)/build-matrix.sh
+
 deps:
 	@bash $(S)/deps.sh
 
 # Keeps the kernel tree (and its unexported commits).
 clean:
-	rm -rf build/obj build/kselftest build/perf build/harness-selftest build/kvm-probe
+	rm -rf build/obj build/kselftest build/perf build/harness-selftest build/kvm-probe build/matrix
+	git -C build/linux worktree prune 2>/dev/null || true
 
 distclean:
 	rm -rf build

@@ -1,45 +1,63 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the kernel of the tree: tinyconfig + config/base.config (+ the
-# fragments named in $FRAGMENTS), checked option by option after
-# olddefconfig, then bzImage and the uapi headers for the selftests.
+# Build the kernel of the tree: tinyconfig + the variant's fragments,
+# checked option by option after olddefconfig, then bzImage and the uapi
+# headers for the selftests.
 # Usage: build-kernel.sh [VARIANT]    (the build goes to build/obj/VARIANT)
+#   x86_64          config/base.config: the test kernel
+#   x86_64-nonuma   base + nonuma       (build matrix)
+#   x86_64-nosmp    base + nosmp        (build matrix)
+#   i386            i386 alone, ARCH=i386 (build matrix)
+# $FRAGMENTS names more fragments of config/ to add, last wins.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-x86_64}
-obj=$BUILD/obj/$variant
-frags=("$TOP/config/base.config")
-for f in ${FRAGMENTS:-}; do frags+=("$TOP/config/$f.config"); done
+obj=${OBJ_DIR:-$BUILD/obj/$variant}
+arch=x86_64
+case "$variant" in
+x86_64)		frags=(base) ;;
+x86_64-nonuma)	frags=(base nonuma) ;;
+x86_64-nosmp)	frags=(base nosmp) ;;
+i386)		frags=(i386); arch=i386 ;;
+*)		die "unknown kernel variant $variant" ;;
+esac
+frags+=(${FRAGMENTS:-})
+frags=("${frags[@]/#/$TOP/config/}")
+frags=("${frags[@]/%/.config}")
 
 mkdir -p "$obj"
-kmake=(make -C "$TREE" O="$obj" -j"$(jobs_n)" ARCH=x86_64
+kmake=(make -C "$TREE" O="$obj" -j"$(jobs_n)" ARCH="$arch"
        KBUILD_BUILD_TIMESTAMP="$FIXED_DATE" KBUILD_BUILD_USER=futex2
        KBUILD_BUILD_HOST=harness)
 command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
 
 log "config ($variant): tinyconfig + ${frags[*]##*/}"
 "${kmake[@]}" -s tinyconfig >/dev/null
-"$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
+# merge_config.sh leaves its temporary files in the current folder.
+(cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}") >/dev/null
 "${kmake[@]}" -s olddefconfig
 
-# Every option a fragment asks for must have survived olddefconfig.
-bad=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*) want=$line ;;
-	"# CONFIG_"*" is not set") want=$line ;;
-	*) continue ;;
-	esac
-	opt=${want#\# }; opt=${opt%%[= ]*}
-	if ! grep -qxF "$want" "$obj/.config"; then
-		got=$(grep -E "^$opt=|^# $opt is not set" "$obj/.config" || echo "$opt absent")
-		printf 'config: asked for "%s", got "%s"\n' "$want" "$got" >&2
-		bad=1
-	fi
-done < <(cat "${frags[@]}")
-[ $bad = 0 ] || die "the final .config lacks options the fragments ask for (see above)"
+# Every option the fragments ask for (the last fragment to name an option
+# wins) must have survived olddefconfig.
+bad=$(awk -v cfg="$obj/.config" '
+	/^CONFIG_[A-Za-z0-9_]+=/ { o = $0; sub(/=.*/, "", o); want[o] = $0; next }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { want[$2] = $0 }
+	END {
+		while ((getline l < cfg) > 0) {
+			if (l ~ /^CONFIG_/) { o = l; sub(/=.*/, "", o); have[o] = l }
+			else if (l ~ /^# CONFIG_.* is not set/) { split(l, f, " "); have[f[2]] = l }
+		}
+		for (o in want) {
+			h = (o in have) ? have[o] : o " absent"
+			if (h == want[o]) continue
+			if (want[o] ~ /is not set/ && h == o " absent") continue
+			printf "config: asked for \"%s\", got \"%s\"\n", want[o], h
+		}
+	}' "${frags[@]}")
+[ -z "$bad" ] || { echo "$bad" >&2; die "the final .config lacks options the fragments ask for"; }
 
 log "building bzImage ($variant)"
-"${kmake[@]}" -s bzImage
-"${kmake[@]}" -s headers_install INSTALL_HDR_PATH="$obj/usr" >/dev/null
+"${kmake[@]}" -s ${KBUILD_EXTRA:-} bzImage
+[ "$variant" != x86_64 ] ||
+	"${kmake[@]}" -s headers_install INSTALL_HDR_PATH="$obj/usr" >/dev/null
 log "kernel: $obj/arch/x86/boot/bzImage"
