@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest: busybox-static, guest/, the installed kselftests, the
-# extra test programs (a collection "extra" of their own) and perf.
+# extra test programs (a collection "extra" of their own), perf, and the
+# benchmark plan $BENCH_PLAN ($BENCH_RUNS runs of each point).
 # Usage: initramfs.sh OUTPUT.cpio.gz [EXTRA_TESTS_DIR]
 . "$(dirname "$0")/lib.sh"
 
@@ -39,6 +40,12 @@ if [ -n "$extra" ]; then
 	[ $n -gt 0 ] || die "EXTRA_TESTS=$extra holds no executable file"
 	echo "timeout=${EXTRA_TIMEOUT:-300}" > "$root/kselftest/extra/settings"
 	log "extra tests: $n program(s) from $extra"
+fi
+
+if [ -n "${BENCH_PLAN:-}" ]; then
+	mkdir -p "$root/bench"
+	grep -v '^[[:space:]]*\(#\|$\)' "$BENCH_PLAN" > "$root/bench/plan"
+	echo "${BENCH_RUNS:-5}" > "$root/bench/runs"
 fi
 
 if [ -x "$BUILD/perf/perf" ]; then
