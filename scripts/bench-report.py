@@ -44,6 +44,21 @@ def main():
         mb = statistics.median(v for _, v, _ in rb)
         ratio = (mb / ma) if unit == 'ops/s' else (ma / mb)
         print(f'{pid:<18} {unit:<6} {ma:>14.4g} {mb:>14.4g} {min(len(ra), len(rb)):>5} {ratio:>12.3f}')
+    floor = 'floor-getppid'
+    if any(floor in data[k] for k in (a, b)):
+        print(f'\ncost relative to a null syscall (getppid), same kernel, medians')
+        print(f'{"point":<18} {a:>10} {b:>10}')
+        for pid in ids:
+            if not pid.startswith('floor-') or pid == floor:
+                continue
+            row = []
+            for k in (a, b):
+                if data[k].get(pid) and data[k].get(floor):
+                    row.append(statistics.median(v for _, v, _ in data[k][pid]) /
+                               statistics.median(v for _, v, _ in data[k][floor]))
+                else:
+                    row.append(float('nan'))
+            print(f'{pid:<18} {row[0]:>10.2f} {row[1]:>10.2f}')
 
 
 if __name__ == '__main__':

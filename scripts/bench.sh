@@ -15,7 +15,16 @@ bash "$TOP/scripts/deps.sh"
 bash "$TOP/scripts/tree.sh"
 bash "$TOP/scripts/build-kernel.sh" x86_64
 bash "$TOP/scripts/build-selftests.sh" x86_64
-bash "$TOP/scripts/build-perf.sh"
+if grep -q '^[^#]*[[:space:]]perf[[:space:]]' "$plan"; then
+	bash "$TOP/scripts/build-perf.sh"
+fi
+
+# The benchmark programs of bench/, static, for the guest's /usr/bin
+mkdir -p "$BUILD/bench-bin"
+for c in "$TOP"/bench/*.c; do
+	gcc -O2 -Wall -static -pthread -o "$BUILD/bench-bin/$(basename "$c" .c)" "$c" ||
+		die "cannot build $c"
+done
 
 # The base kernel: the same configuration, built from the base commit in a
 # worktree of its own.

@@ -48,6 +48,11 @@ if [ -n "${BENCH_PLAN:-}" ]; then
 	echo "${BENCH_RUNS:-5}" > "$root/bench/runs"
 fi
 
+# The benchmark programs of bench/*.c, if built (scripts/bench.sh)
+if [ -d "$BUILD/bench-bin" ]; then
+	cp "$BUILD"/bench-bin/* "$root/usr/bin/"
+fi
+
 if [ -x "$BUILD/perf/perf" ]; then
 	cp "$BUILD/perf/perf" "$root/usr/bin/perf"
 fi
