@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check tree export kernel selftests perf harness-selftest matrix deps clean distclean help
+.PHONY: all demo check tree export kernel selftests perf harness-selftest matrix bench deps clean distclean help
 
 # The main job: build the patched kernel, boot it, show futex2 at work.
 all: demo
@@ -37,6 +37,13 @@ perf: tree
 harness-selftest: kernel
 	@bash $(S)/selftest-harness.sh
 
+# futex(2) on the base kernel against the patched kernel (perf bench futex,
+# medians of RUNS runs). PLAN=bench/legacy.plan by default.
+PLAN ?= bench/legacy.plan
+RUNS ?= 5
+bench:
+	@bash $(S)/bench.sh $(PLAN) $(RUNS)
+
 # Every patch builds on its own: x86_64, x86_64 without NUMA or SMP, i386.
 matrix: tree
 	@bash $(S)/build-matrix.sh
@@ -46,7 +53,7 @@ deps:
 
 # Keeps the kernel tree (and its unexported commits).
 clean:
-	rm -rf build/obj build/kselftest build/perf build/harness-selftest build/kvm-probe build/matrix
+	rm -rf build/obj build/kselftest build/perf build/harness-selftest build/kvm-probe build/matrix build/base-src
 	git -C build/linux worktree prune 2>/dev/null || true
 
 distclean:
