@@ -61,5 +61,87 @@ def main():
             print(f'{pid:<18} {row[0]:>10.2f} {row[1]:>10.2f}')
 
 
+SUBS = ('hash', 'wake', 'wake-parallel', 'requeue')
+MODES = ('futex', 'u32', 'u8', 'u16', 'u64', 'numa')
+
+
+def med(rows):
+    return statistics.median(v for _, v, _ in rows) if rows else None
+
+
+def speed(x, ref, unit):
+    """Speed of x relative to ref (above 1: x is faster)."""
+    if x is None or ref is None:
+        return None
+    return x / ref if unit == 'ops/s' else ref / x
+
+
+def fmt(r):
+    return f'{r:.3f}' if r is not None else '-'
+
+
+def futex2_report(run, data, a, b):
+    """The futex(2) / futex2 matrix of bench/futex2.plan, on kernel b."""
+    pb = data[b]
+    if not any(pid.startswith('hash-private-') for pid in pb):
+        return
+    rows = []
+    print(f'\nfutex2 against futex(2) on the {b} kernel: speed ratio to futex(2), '
+          'and (in brackets) to futex2 U32')
+    print(f'{"subcommand":<24}' + ''.join(f'{m:>16}' for m in MODES[1:]) + f'{"futex(2) " + b + "/" + a:>22}')
+    for sub in SUBS:
+        for sh in ('private', 'shared'):
+            key = f'{sub}-{sh}'
+            ref = pb.get(f'{key}-futex', [])
+            if not ref:
+                continue
+            unit = ref[0][2]
+            u32 = med(pb.get(f'{key}-u32'))
+            cells, rec = [], {'point': key}
+            for m in MODES[1:]:
+                v = med(pb.get(f'{key}-{m}'))
+                r = speed(v, med(ref), unit)
+                r32 = speed(v, u32, unit) if m not in ('u32', 'numa') else None
+                rec[m] = r
+                rec[m + '/u32'] = r32
+                cells.append(f'{fmt(r)}' + (f' [{fmt(r32)}]' if r32 is not None else ''))
+            legacy = speed(med(ref), med(data[a].get(f'{key}-futex')), unit)
+            rec['legacy'] = legacy
+            rows.append(rec)
+            print(f'{key:<24}' + ''.join(f'{c:>16}' for c in cells) + f'{fmt(legacy):>22}')
+    chart(run, rows, a, b)
+
+
+def chart(run, rows, a, b):
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print('(no matplotlib: no chart)')
+        return
+    labels = [r['point'] for r in rows]
+    series = [(f'futex2 {m.upper()}' if m != 'numa' else 'futex2 NUMA U32', m) for m in MODES[1:]]
+    series.append((f'futex(2), {b} / {a}', 'legacy'))
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(13, 5.5))
+    for i, (name, key) in enumerate(series):
+        xs = [j + (i - len(series) / 2 + 0.5) * width for j in range(len(rows))]
+        ys = [r[key] if r[key] is not None else 0 for r in rows]
+        ax.bar(xs, ys, width, label=name)
+    ax.axhline(1.0, color='black', linewidth=0.8)
+    ax.axhline(0.97, color='red', linewidth=0.8, linestyle='--', label='target 0.97')
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(labels, rotation=20, ha='right')
+    ax.set_ylabel('speed relative to futex(2) (above 1: faster)')
+    ax.set_title('perf bench futex: futex2 modes against futex(2), medians, same guest run')
+    ax.legend(ncol=4, fontsize=8, loc='lower right')
+    fig.tight_layout()
+    fig.savefig(run / 'futex2.png', dpi=110)
+    print(f'chart: {run / "futex2.png"}')
+
+
 if __name__ == '__main__':
     main()
+    run_, a_, b_ = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    futex2_report(run_, {k: load(run_ / k / 'results.tap') for k in (a_, b_)}, a_, b_)

@@ -43,8 +43,11 @@ for k in base patched; do
 	obj=$BUILD/obj/x86_64
 	[ $k = base ] && obj=$BUILD/obj/base
 	log "benchmark on the $k kernel"
-	PROGRESS=none GUEST_TIMEOUT=${BENCH_TIMEOUT:-1500} bash "$TOP/scripts/boot.sh" \
+	PROGRESS=bench GUEST_TIMEOUT=${BENCH_TIMEOUT:-1500} bash "$TOP/scripts/boot.sh" \
 		"$obj/arch/x86/boot/bzImage" "$run/initramfs.cpio.gz" "$run/$k" bench ||
 		die "the $k kernel did not finish the benchmark (see $run/$k)"
 done
-python3 "$TOP/scripts/bench-report.py" "$run" base patched | tee "$run/report.txt"
+# Debian's python3 has python3-matplotlib for the chart
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" "$TOP/scripts/bench-report.py" "$run" base patched | tee "$run/report.txt"

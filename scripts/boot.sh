@@ -7,7 +7,7 @@
 #   GUEST_TIMEOUT   seconds before the guest counts as hung (default 1500)
 #   GUEST_APPEND    more kernel command line
 #   QEMU_ACCEL      auto (default: KVM only if a probe boot works) | tcg | kvm
-#   PROGRESS        results (default: result lines) | all | none
+#   PROGRESS        results (default: result lines) | all | bench | none
 # Exit: the verdict (scripts/verdict.py), or 10 for a harness error.
 . "$(dirname "$0")/lib.sh"
 
@@ -69,6 +69,8 @@ qpid=$!
 case ${PROGRESS:-results} in
 all)	tail -n +1 -s 0.5 -f --pid=$qpid "$out/results.tap" ;;
 none)	;;
+bench)	tail -n +1 -s 0.5 -f --pid=$qpid "$out/results.tap" |
+		grep --line-buffered -E '^# (BENCH|bench:)' || true ;;
 *)	tail -n +1 -s 0.5 -f --pid=$qpid "$out/results.tap" |
 		grep --line-buffered -E '^(# )?(not )?ok [0-9]+|^# selftests:' || true ;;
 esac

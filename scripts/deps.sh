@@ -6,7 +6,7 @@
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync
       ccache python3 file qemu-system-x86 busybox-static gcc-multilib
-      libc6-dev-i386)
+      libc6-dev-i386 python3-matplotlib)
 
 missing=()
 for p in "${pkgs[@]}"; do
