@@ -7,11 +7,12 @@ S := scripts
 
 .PHONY: all demo check tree export kernel selftests perf harness-selftest matrix bench deps clean distclean help
 
-# The main job: build the patched kernel, boot it, show futex2 at work.
+# The main job: build the patched kernel, boot it, show futex2 at work, and
+# compare futex(2) with futex2 in perf bench futex (base and patched).
 all: demo
 
 demo:
-	@bash $(S)/demo.sh
+	@RUNS=$(RUNS) bash $(S)/demo.sh
 
 # The tests. EXTRA_TESTS=dir adds static test programs of your own.
 check:

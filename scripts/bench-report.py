@@ -124,7 +124,7 @@ def chart(run, rows, a, b):
     series = [(f'futex2 {m.upper()}' if m != 'numa' else 'futex2 NUMA U32', m) for m in MODES[1:]]
     series.append((f'futex(2), {b} / {a}', 'legacy'))
     width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(13, 5.5))
+    fig, ax = plt.subplots(figsize=(14, 6))
     for i, (name, key) in enumerate(series):
         xs = [j + (i - len(series) / 2 + 0.5) * width for j in range(len(rows))]
         ys = [r[key] if r[key] is not None else 0 for r in rows]
@@ -135,7 +135,7 @@ def chart(run, rows, a, b):
     ax.set_xticklabels(labels, rotation=20, ha='right')
     ax.set_ylabel('speed relative to futex(2) (above 1: faster)')
     ax.set_title('perf bench futex: futex2 modes against futex(2), medians, same guest run')
-    ax.legend(ncol=4, fontsize=8, loc='lower right')
+    ax.legend(ncol=4, fontsize=8, loc='upper center', bbox_to_anchor=(0.5, -0.22))
     fig.tight_layout()
     fig.savefig(run / 'futex2.png', dpi=110)
     print(f'chart: {run / "futex2.png"}')
