@@ -5,7 +5,8 @@
  * the syscall floor.
  *
  * Usage: syscall_floor OP [ITERATIONS]
- *   OP: getppid | wake | wake2-u32 | wake2-u8 | wait-eagain | wait2-eagain
+ *   OP: getppid | wake | wake2-u32 | wake2-u8 | wait-eagain | wait2-eagain |
+ *       cmp-requeue | requeue2-u32 (no waiter to move)
  * Prints: "Calls: OP X.X ns per call"
  */
 #include <linux/futex.h>
@@ -21,6 +22,9 @@
 #define __NR_futex_wake	454
 #define __NR_futex_wait	455
 #endif
+#ifndef __NR_futex_requeue
+#define __NR_futex_requeue	456
+#endif
 #ifndef FUTEX2_SIZE_U8
 #define FUTEX2_SIZE_U8	0x00
 #define FUTEX2_SIZE_U32	0x02
@@ -29,7 +33,15 @@
 #define FUTEX2_PRIVATE	FUTEX_PRIVATE_FLAG
 #endif
 
-static uint32_t word;
+static uint32_t word, word2;
+
+/* struct futex_waitv, for headers that lack it */
+struct floor_waitv {
+	uint64_t val;
+	uint64_t uaddr;
+	uint32_t flags;
+	uint32_t reserved;
+};
 
 static long op_getppid(void)
 {
@@ -64,6 +76,24 @@ static long op_wait2_eagain(void)
 		       FUTEX2_SIZE_U32 | FUTEX2_PRIVATE, NULL, CLOCK_MONOTONIC);
 }
 
+static long op_cmp_requeue(void)
+{
+	return syscall(SYS_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 0, 1,
+		       &word2, 0);
+}
+
+static long op_requeue2_u32(void)
+{
+	struct floor_waitv w[2] = {
+		{ .val = 0, .uaddr = (uintptr_t)&word,
+		  .flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE },
+		{ .uaddr = (uintptr_t)&word2,
+		  .flags = FUTEX2_SIZE_U32 | FUTEX2_PRIVATE },
+	};
+
+	return syscall(__NR_futex_requeue, w, 0, 0, 1);
+}
+
 static const struct {
 	const char *name;
 	long (*fn)(void);
@@ -75,6 +105,8 @@ static const struct {
 	{ "wake2-u8", op_wake2_u8, 0 },
 	{ "wait-eagain", op_wait_eagain, 1 },
 	{ "wait2-eagain", op_wait2_eagain, 1 },
+	{ "cmp-requeue", op_cmp_requeue, 0 },
+	{ "requeue2-u32", op_requeue2_u32, 0 },
 };
 
 int main(int argc, char *argv[])
