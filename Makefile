@@ -5,7 +5,8 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check tree export kernel selftests perf harness-selftest matrix bench deps clean distclean help
+.PHONY: all demo check check-quick tree export kernel debug-kernel selftests perf harness-selftest \
+	hygiene matrix fuzz bench deps clean distclean help
 
 # The main job: build the patched kernel, boot it, show futex2 at work, and
 # compare futex(2) with futex2 in perf bench futex (base and patched).
@@ -14,9 +15,17 @@ all: demo
 demo:
 	@RUNS=$(RUNS) bash $(S)/demo.sh
 
-# The tests. EXTRA_TESTS=dir adds static test programs of your own.
+# The tests: the futex kselftests with the bounded fuzz and stress on the
+# test kernel and on the debug kernel (KASAN, lockdep, ...), the harness
+# self-test, and the series hygiene (checkpatch, every patch built in every
+# variant, sparse, W=1, kernel-doc, htmldocs). SUITES= picks some of
+# "normal debug harness hygiene"; EXTRA_TESTS=dir adds static test programs.
 check:
 	@bash $(S)/check.sh
+
+# The developer's loop: the normal suite only.
+check-quick:
+	@SUITES=normal bash $(S)/check.sh
 
 # Developer round trip: build/linux = base + series; edit and commit there;
 # export writes the commits back into series/.
@@ -45,9 +54,22 @@ RUNS ?= 5
 bench:
 	@bash $(S)/bench.sh $(PLAN) $(RUNS)
 
-# Every patch builds on its own: x86_64, x86_64 without NUMA or SMP, i386.
+debug-kernel: tree
+	@bash $(S)/build-kernel.sh x86_64-debug
+
+# checkpatch, the build matrix, sparse, W=1, kernel-doc and htmldocs.
+hygiene: tree
+	@bash $(S)/hygiene.sh
+
+# Every patch builds on its own: x86_64, x86_64 without NUMA or SMP, i386,
+# arm64. VARIANTS= picks some.
 matrix: tree
-	@bash $(S)/build-matrix.sh
+	@HYGIENE=matrix bash $(S)/hygiene.sh
+
+# A long fuzz run on the debug kernel: FUZZ_SECONDS (default 600),
+# FUZZ_ITERS, FUZZ_SEED (to replay a failure).
+fuzz:
+	@bash $(S)/fuzz.sh
 
 deps:
 	@bash $(S)/deps.sh

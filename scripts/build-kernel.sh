@@ -7,18 +7,25 @@
 #   x86_64          config/base.config: the test kernel
 #   x86_64-nonuma   base + nonuma       (build matrix)
 #   x86_64-nosmp    base + nosmp        (build matrix)
+#   x86_64-debug    base + debug        (KASAN, lockdep, UBSAN, KFENCE, ...)
 #   i386            i386 alone, ARCH=i386 (build matrix)
+#   arm64           arm64 alone, cross-built (build matrix; Image only)
 # $FRAGMENTS names more fragments of config/ to add, last wins.
+# KCONFIG_REUSE=1 keeps an existing .config (only olddefconfig), for the
+# build matrix, where every build of an object folder has the same config.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-x86_64}
-obj=${OBJ_DIR:-$BUILD/obj/$variant}
-arch=x86_64
+obj=$(realpath -m "${OBJ_DIR:-$BUILD/obj/$variant}")
+TREE=$(realpath "$TREE")
+arch=x86_64 image=bzImage cross=
 case "$variant" in
 x86_64)		frags=(base) ;;
 x86_64-nonuma)	frags=(base nonuma) ;;
 x86_64-nosmp)	frags=(base nosmp) ;;
+x86_64-debug)	frags=(base debug) ;;
 i386)		frags=(i386); arch=i386 ;;
+arm64)		frags=(arm64); arch=arm64 image=Image cross=aarch64-linux-gnu- ;;
 *)		die "unknown kernel variant $variant" ;;
 esac
 frags+=(${FRAGMENTS:-})
@@ -29,12 +36,17 @@ mkdir -p "$obj"
 kmake=(make -C "$TREE" O="$obj" -j"$(jobs_n)" ARCH="$arch"
        KBUILD_BUILD_TIMESTAMP="$FIXED_DATE" KBUILD_BUILD_USER=futex2
        KBUILD_BUILD_HOST=harness)
-command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
+[ -z "$cross" ] || kmake+=(CROSS_COMPILE="$cross")
+command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc")
 
-log "config ($variant): tinyconfig + ${frags[*]##*/}"
-"${kmake[@]}" -s tinyconfig >/dev/null
-# merge_config.sh leaves its temporary files in the current folder.
-(cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}") >/dev/null
+if [ "${KCONFIG_REUSE:-0}" = 1 ] && [ -f "$obj/.config" ]; then
+	log "config ($variant): the existing .config"
+else
+	log "config ($variant): tinyconfig + ${frags[*]##*/}"
+	"${kmake[@]}" -s tinyconfig >/dev/null
+	# merge_config.sh leaves its temporary files in the current folder.
+	(cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}") >/dev/null
+fi
 "${kmake[@]}" -s olddefconfig
 
 # Every option the fragments ask for (the last fragment to name an option
@@ -56,8 +68,10 @@ bad=$(awk -v cfg="$obj/.config" '
 	}' "${frags[@]}")
 [ -z "$bad" ] || { echo "$bad" >&2; die "the final .config lacks options the fragments ask for"; }
 
-log "building bzImage ($variant)"
-"${kmake[@]}" -s ${KBUILD_EXTRA:-} bzImage
+log "building $image ($variant)"
+"${kmake[@]}" -s ${KBUILD_EXTRA:-} "$image"
 [ "$variant" != x86_64 ] ||
 	"${kmake[@]}" -s headers_install INSTALL_HDR_PATH="$obj/usr" >/dev/null
-log "kernel: $obj/arch/x86/boot/bzImage"
+archdir=x86
+[ "$arch" != arm64 ] || archdir=arm64
+log "kernel: $obj/arch/$archdir/boot/$image"

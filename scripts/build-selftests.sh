@@ -3,11 +3,13 @@
 # Build the futex kselftests of the tree, statically, and install them the
 # way run_kselftest.sh expects (build/kselftest/install).
 # Usage: build-selftests.sh [VARIANT]   (uapi headers of build/obj/VARIANT)
+#   OBJ_DIR    take the uapi headers from this kernel build instead
+#   KSFT_OUT   build and install here instead of build/kselftest
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-x86_64}
-obj=$BUILD/obj/$variant
-out=$BUILD/kselftest
+obj=${OBJ_DIR:-$BUILD/obj/$variant}
+out=${KSFT_OUT:-$BUILD/kselftest}
 [ -d "$obj/usr/include" ] || die "no uapi headers in $obj (build the kernel first)"
 
 rm -rf "$out/install"

@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The test command: install what is missing, make the tree (base + series),
-# build the kernel and the futex kselftests, boot the guest and run them
-# (plus EXTRA_TESTS), then the harness self-test. Ends with the line
+# build the kernels and the futex kselftests, then run the suites:
+#   normal   the futex kselftests (with the bounded syscall fuzzer and the
+#            lost-wakeup stress tests) and stress-ng's futex stressors, on
+#            the test kernel
+#   debug    the same guest on the debug kernel (KASAN, lockdep, UBSAN,
+#            KFENCE, DEBUG_OBJECTS, hung-task and soft-lockup detectors)
+#   harness  the harness self-test: each failure class is caught
+#   hygiene  checkpatch, every patch built in every variant, sparse, W=1,
+#            kernel-doc and htmldocs (scripts/hygiene.sh)
+# Every suite adds to the count; a kernel report (WARN, BUG, lockdep,
+# KASAN, UBSAN, hung task, ...) in a guest's console, a panic or a hang
+# counts as a failed case of its own. Ends with the line
 # "N passed, N failed[, N skipped]".
-#   EXTRA_TESTS=dir       more static test programs to run in the guest
-#   HARNESS_SELFTEST=0    leave out the harness self-test
-# Exit: 0 when all passed; else the guest verdict (1 failed, 2 badness,
-# 3 panic, 4 hang), 5 if only the harness self-test failed, 10 on error.
+#   SUITES="normal debug harness hygiene"   the suites to run
+#   EXTRA_TESTS=dir       more static test programs to run in the guests
+#   FUZZ_ITERS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS, STRESS_NG_SECONDS
+#                         the fuzzer's and the stress tests' bounds
+# Exit: 0 when all passed; else the first guest verdict that is not a pass
+# (1 failed, 2 badness, 3 panic, 4 hang), 5 if only the harness self-test
+# failed, 6 if only hygiene failed, 10 on a harness error.
 . "$(dirname "$0")/lib.sh"
+
+suites=${SUITES:-normal debug harness hygiene}
+has() { [[ " $suites " == *" $1 "* ]]; }
 
 start=$(date +%s)
 bash "$TOP/scripts/deps.sh"
@@ -16,34 +32,77 @@ bash "$TOP/scripts/tree.sh"
 bash "$TOP/scripts/build-kernel.sh" x86_64
 bash "$TOP/scripts/build-selftests.sh" x86_64
 
-obj=$BUILD/obj/x86_64
 run=$RESULTS/check-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run"
 ln -sfn "$(basename "$run")" "$RESULTS/latest"
-cp "$obj/.config" "$run/config"
 bash "$TOP/scripts/initramfs.sh" "$run/initramfs.cpio.gz" "${EXTRA_TESTS:-}"
 
-verdict=0
-bash "$TOP/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" "$run/initramfs.cpio.gz" \
-	"$run" check || verdict=$?
-[ "$verdict" -lt 10 ] || exit "$verdict"
-read -r p f s < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))
-print(c["passed"], c["failed"], c["skipped"])' "$run/counts.json")
-# A verdict other than "failed tests" (badness, panic, hang) counts as a
-# failed case of its own, even when every test said ok.
-[ "$verdict" = 0 ] || [ "$verdict" = 1 ] || f=$((f + 1))
+P=0 F=0 S=0 rc=0 summary=()
+add() {		# SUITE PASSED FAILED SKIPPED SECONDS
+	P=$((P + $2)) F=$((F + $3)) S=$((S + $4))
+	summary+=("$(printf '%-8s %4d passed, %d failed, %d skipped (%d s)' "$1" "$2" "$3" "$4" "$5")")
+}
 
-rc=$verdict
-if [ "${HARNESS_SELFTEST:-1}" = 1 ]; then
+# The fuzzer's and the stress tests' bounds reach them through the kernel
+# command line (guest/init exports futex2.env.NAME=VALUE as NAME=VALUE).
+genv=""
+for kv in FUTEX2_FUZZ_ITERS="${FUZZ_ITERS:-}" FUTEX2_FUZZ_SECONDS="${FUZZ_SECONDS:-}" \
+	  FUTEX2_FUZZ_SEED="${FUZZ_SEED:-}" FUTEX2_STRESS_SECONDS="${STRESS_SECONDS:-}"; do
+	[ -z "${kv#*=}" ] || genv="$genv futex2.env.$kv"
+done
+
+guest_suite() {		# NAME VARIANT TIMEOUT
+	local name=$1 variant=$2 t0 verdict=0 p f s obj=$BUILD/obj/$2 out=$run/$1
+	t0=$(date +%s)
+	[ "$variant" = x86_64 ] || bash "$TOP/scripts/build-kernel.sh" "$variant"
+	mkdir -p "$out"
+	cp "$obj/.config" "$out/config"
+	log "suite $name: the futex kselftests, fuzz and stress on the $variant kernel"
+	GUEST_TIMEOUT=$3 GUEST_APPEND="${GUEST_APPEND:-}$genv" \
+		bash "$TOP/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" \
+		"$run/initramfs.cpio.gz" "$out" check || verdict=$?
+	[ "$verdict" -lt 10 ] || exit "$verdict"
+	read -r p f s < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))
+print(c["passed"], c["failed"], c["skipped"])' "$out/counts.json")
+	# A verdict other than "failed tests" (badness, panic, hang) counts as
+	# a failed case of its own, even when every test said ok.
+	[ "$verdict" = 0 ] || [ "$verdict" = 1 ] || f=$((f + 1))
+	[ "$rc" != 0 ] || rc=$verdict
+	add "$name" "$p" "$f" "$s" $(( $(date +%s) - t0 ))
+	python3 "$TOP/scripts/figures.py" "$name" "$out" >> "$run/figures.txt"
+}
+
+tap_suite() {		# NAME TAPFILE SECONDS FAIL-RC
+	local p f s
+	p=$(grep -c '^ok ' "$2" || true)
+	f=$(grep -c '^not ok ' "$2" || true)
+	s=$(grep -c '^ok .*# SKIP' "$2" || true)
+	add "$1" $((p - s)) "$f" "$s" "$3"
+	[ "$f" = 0 ] || [ "$rc" != 0 ] || rc=$4
+}
+
+: > "$run/figures.txt"
+has normal && guest_suite normal x86_64 "${GUEST_TIMEOUT:-1800}"
+has debug && guest_suite debug x86_64-debug "${GUEST_TIMEOUT:-3600}"
+
+if has harness; then
+	t0=$(date +%s)
 	bash "$TOP/scripts/selftest-harness.sh" | tee "$run/harness-selftest.tap" || true
-	hp=$(grep -c '^ok ' "$run/harness-selftest.tap" || true)
-	hf=$(grep -c '^not ok ' "$run/harness-selftest.tap" || true)
-	p=$((p + hp)) f=$((f + hf))
-	[ "$hf" = 0 ] || [ "$rc" != 0 ] || rc=5
+	tap_suite harness "$run/harness-selftest.tap" $(( $(date +%s) - t0 )) 5
+fi
+
+if has hygiene; then
+	t0=$(date +%s)
+	log "suite hygiene: checkpatch, the build matrix, sparse, W=1, kernel-doc, htmldocs"
+	bash "$TOP/scripts/hygiene.sh" | tee "$run/hygiene.tap" || true
+	tap_suite hygiene "$run/hygiene.tap" $(( $(date +%s) - t0 )) 6
+	python3 "$TOP/scripts/figures.py" hygiene "$run/hygiene.tap" >> "$run/figures.txt"
 fi
 
 log "results in $run ($(( $(date +%s) - start )) s)"
-line="$p passed, $f failed"
-[ "$s" = 0 ] || line="$line, $s skipped"
+cat "$run/figures.txt"
+printf '%s\n' "${summary[@]}"
+line="$P passed, $F failed"
+[ "$S" = 0 ] || line="$line, $S skipped"
 echo "$line"
 exit "$rc"

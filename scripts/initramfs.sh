@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest: busybox-static, guest/, the installed kselftests, the
-# extra test programs (a collection "extra" of their own), perf, and the
+# extra test programs (a collection "extra" of their own), stress-ng (a
+# collection "stress"), perf, and the
 # benchmark plan $BENCH_PLAN ($BENCH_RUNS runs of each point).
 # Usage: initramfs.sh OUTPUT.cpio.gz [EXTRA_TESTS_DIR]
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +41,23 @@ if [ -n "$extra" ]; then
 	[ $n -gt 0 ] || die "EXTRA_TESTS=$extra holds no executable file"
 	echo "timeout=${EXTRA_TIMEOUT:-300}" > "$root/kselftest/extra/settings"
 	log "extra tests: $n program(s) from $extra"
+fi
+
+# stress-ng (Debian's, dynamically linked: it brings its libraries) as a
+# collection "stress" of its own. STRESS_NG=0 leaves it out.
+if [ "${STRESS_NG:-1}" = 1 ]; then
+	sng=$(command -v stress-ng) || die "no stress-ng (install the stress-ng package)"
+	mkdir -p "$root/kselftest/stress"
+	cp "$sng" "$root/usr/bin/stress-ng"
+	ldd "$sng" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]+ \(/ { print $1 }' |
+	while read -r lib; do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+	cp "$TOP/guest/stress-ng.sh" "$root/kselftest/stress/"
+	echo "${STRESS_NG_SECONDS:-15}" > "$root/etc/stress-ng.seconds"
+	echo "stress:stress-ng.sh" >> "$root/kselftest/kselftest-list.txt"
+	echo "timeout=$(( ${STRESS_NG_SECONDS:-15} * 8 + 120 ))" > "$root/kselftest/stress/settings"
 fi
 
 if [ -n "${BENCH_PLAN:-}" ]; then

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Series hygiene, the checks a maintainer and the build bots run. One TAP
+# line per check; exit 1 if any failed.
+#   checkpatch  scripts/checkpatch.pl --strict on every patch of series/
+#   matrix      every patch builds on its own: each commit of base..HEAD is
+#               built in each variant if it touches the kernel, and the
+#               futex selftests or perf are built at each commit that
+#               touches them. The base itself is built first, so that a
+#               broken configuration is not blamed on a patch.
+#   lint        sparse (C=2) and W=1 on the futex files, and kernel-doc
+#               on every kernel file the series touches: no warning that
+#               the base does not have
+#   docs        make htmldocs for Documentation/locking: no new warnings
+# The builds run in a worktree of their own (build/matrix/src), so that the
+# developer's tree is left alone.
+# Usage: hygiene.sh            (HYGIENE="checkpatch matrix lint docs")
+#   HYGIENE     the checks to run
+#   VARIANTS    kernel variants (x86_64 x86_64-nonuma x86_64-nosmp i386 arm64)
+. "$(dirname "$0")/lib.sh"
+
+checks=${HYGIENE:-checkpatch matrix lint docs}
+read -r -a variants <<< "${VARIANTS:-x86_64 x86_64-nonuma x86_64-nosmp i386 arm64}"
+src=$BUILD/matrix/src
+logs=$BUILD/matrix/logs
+lint=$BUILD/matrix/lint
+rm -rf "$logs" "$lint"
+mkdir -p "$logs" "$lint"
+# Objects of the two trees are the same: let ccache see that.
+export CCACHE_BASEDIR=$BUILD
+
+has() { [[ " $checks " == *" $1 "* ]]; }
+
+n=0 bad=0
+t0=$(date +%s)
+result() {	# OK|FAIL DESCRIPTION [LOG]
+	local t=$(( $(date +%s) - t0 ))
+	n=$((n + 1)) t0=$(date +%s)
+	if [ "$1" = OK ]; then
+		echo "ok $n $2 ($t s)"
+	else
+		echo "not ok $n $2 ($t s)"
+		[ -z "${3:-}" ] || tail -n 25 "$3" | sed 's/^/# /'
+		bad=1
+	fi
+}
+
+# --- checkpatch -------------------------------------------------------------
+if has checkpatch; then
+	mapfile -t patches < <(series_patches)
+	for p in "${patches[@]}"; do
+		l=$logs/checkpatch-$(basename "$p" .patch).log
+		# Debian's python3 for spdxcheck.py (python3-git, python3-ply).
+		if (cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict -q "$p") \
+		   > "$l" 2>&1 && ! [ -s "$l" ]; then
+			result OK "checkpatch --strict $(basename "$p")"
+		else
+			result FAIL "checkpatch --strict $(basename "$p")" "$l"
+		fi
+	done
+fi
+
+has matrix || has lint || has docs || { echo "1..$n"; exit $bad; }
+
+if [ ! -e "$src/.git" ]; then
+	tgit worktree prune
+	tgit worktree add -q --detach "$src" HEAD
+fi
+mapfile -t commits < <(tgit rev-list --reverse base..HEAD)
+# The kernel files the series changes (the lint checks look at these).
+mapfile -t kfiles < <(tgit diff --name-only base..HEAD -- '*.[ch]' ':!tools' ':!Documentation' ':!scripts')
+
+# The base build of each variant makes its .config; the patches reuse it.
+build() {	# VARIANT LOG [REUSE]
+	TREE=$src OBJ_DIR=$BUILD/obj/matrix-$1 KCONFIG_REUSE=${3:-0} \
+		bash "$TOP/scripts/build-kernel.sh" "$1" > "$2" 2>&1
+}
+
+# The warnings of gcc W=1 (cc), sparse and kernel-doc on the files of
+# $kfiles (and all of kernel/futex/) that exist at the checked-out commit,
+# one file per tool, without file names and line numbers: code moves
+# between files in this series.
+lint_warnings() {	# PREFIX
+	local obj=$BUILD/obj/matrix-x86_64 f objs=() docs=()
+	for f in "${kfiles[@]}" $(cd "$src" && ls kernel/futex/*.c); do
+		[ -f "$src/$f" ] || continue
+		[[ " ${docs[*]} " == *" $f "* ]] && continue
+		docs+=("$f")
+		[[ $f == *.c ]] && objs+=("${f%.c}.o")
+	done
+	make -C "$src" O="$obj" -j"$(jobs_n)" CC="ccache gcc" C=2 W=1 "${objs[@]}" \
+		> "$1.log" 2>&1 || true
+	(cd "$src" && PATH=/usr/bin:$PATH perl scripts/kernel-doc -none -Wall "${docs[@]}") \
+		> "$1.kdoc.log" 2>&1 || true
+	strip() { sed -E -e "s|$src/||g" -e 's|^[^ ]*:[0-9]+(:[0-9]+)?: ||' | LC_ALL=C sort -u; }
+	grep -E ': (warning|error):.*\[-W' "$1.log" | strip > "$1-cc.txt" || true
+	grep -E ': (warning|error):' "$1.log" | grep -v '\[-W' | strip > "$1-sparse.txt" || true
+	grep -E 'warning|error' "$1.kdoc.log" | strip > "$1-kernel-doc.txt" || true
+}
+
+# Warnings of make htmldocs for Documentation/locking, without line numbers.
+doc_warnings() {	# OUT LOG
+	make -C "$src" O="$BUILD/obj/docs" SPHINXDIRS=locking SPHINXOPTS=-E \
+		PYTHON3=/usr/bin/python3 SPHINXBUILD=/usr/bin/sphinx-build htmldocs > "$2" 2>&1 || return 1
+	{ grep -E 'WARNING|ERROR' "$2" || true; } | { grep -v 'dot(1) not found' || true; } |
+		sed -E -e "s|$src/||g" -e 's|:[0-9]+:|:|' | LC_ALL=C sort -u > "$1"
+}
+
+new_warnings() {	# WHAT BASE HEAD
+	local l
+	l=$lint/new-$(tr -c "A-Za-z0-9\n" _ <<< "$1" | head -c 40).txt
+	LC_ALL=C comm -13 "$2" "$3" > "$l"
+	if [ -s "$l" ]; then
+		result FAIL "$1: $(wc -l < "$l") new warning(s)" "$l"
+	else
+		result OK "$1: no new warnings ($(wc -l < "$3") at HEAD, all in the base too)"
+	fi
+}
+
+# --- the base ---------------------------------------------------------------
+git -C "$src" checkout -q --detach base
+if has matrix || has lint; then
+	for v in "${variants[@]}"; do
+		has matrix || [ "$v" = x86_64 ] || continue
+		l=$logs/$v-00-base.log
+		if build "$v" "$l"; then result OK "build $v base"; else result FAIL "build $v base" "$l"; fi
+	done
+fi
+has lint && lint_warnings "$lint/base"
+has docs && { doc_warnings "$lint/docs-base.txt" "$logs/docs-base.log" || true; }
+
+# --- every patch ------------------------------------------------------------
+if has matrix; then
+	i=0
+	for c in "${commits[@]}"; do
+		i=$((i + 1))
+		subj=$(tgit log -1 --format=%s "$c")
+		git -C "$src" checkout -q --detach "$c"
+		files=$(tgit diff-tree --no-commit-id --name-only -r "$c")
+		if grep -qvE '^(Documentation/|tools/|MAINTAINERS$)' <<< "$files"; then
+			for v in "${variants[@]}"; do
+				l=$logs/$v-$(printf %02d $i).log
+				if build "$v" "$l" 1; then
+					result OK "build $v patch $i: $subj"
+				else
+					result FAIL "build $v patch $i: $subj" "$l"
+				fi
+			done
+		fi
+		if grep -q '^tools/testing/selftests/futex/' <<< "$files"; then
+			l=$logs/selftests-$(printf %02d $i).log
+			if TREE=$src OBJ_DIR=$BUILD/obj/matrix-x86_64 KSFT_OUT=$BUILD/matrix/kselftest \
+			   bash "$TOP/scripts/build-selftests.sh" > "$l" 2>&1; then
+				result OK "build futex selftests patch $i: $subj"
+			else
+				result FAIL "build futex selftests patch $i: $subj" "$l"
+			fi
+		fi
+		if grep -q '^tools/perf/' <<< "$files"; then
+			l=$logs/perf-$(printf %02d $i).log
+			if TREE=$src PERF_OUT=$BUILD/matrix/perf bash "$TOP/scripts/build-perf.sh" > "$l" 2>&1; then
+				result OK "build perf patch $i: $subj"
+			else
+				result FAIL "build perf patch $i: $subj" "$l"
+			fi
+		fi
+	done
+fi
+
+# --- HEAD -------------------------------------------------------------------
+git -C "$src" checkout -q --detach "$(tgit rev-parse HEAD)"
+if has lint; then
+	if ! has matrix; then
+		l=$logs/x86_64-head.log
+		build x86_64 "$l" || result FAIL "build x86_64 HEAD" "$l"
+	fi
+	lint_warnings "$lint/head"
+	new_warnings "sparse (C=2) on the futex files" "$lint/base-sparse.txt" "$lint/head-sparse.txt"
+	new_warnings "W=1 on the futex files" "$lint/base-cc.txt" "$lint/head-cc.txt"
+	new_warnings "kernel-doc on the changed files" "$lint/base-kernel-doc.txt" "$lint/head-kernel-doc.txt"
+fi
+if has docs; then
+	l=$logs/docs-head.log
+	if doc_warnings "$lint/docs-head.txt" "$l"; then
+		new_warnings "htmldocs Documentation/locking" "$lint/docs-base.txt" "$lint/docs-head.txt"
+	else
+		result FAIL "htmldocs Documentation/locking: make failed" "$l"
+	fi
+fi
+
+echo "1..$n"
+exit $bad
