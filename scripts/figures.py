@@ -20,7 +20,7 @@ def guest(suite, out):
         if (out / 'results.tap').exists() else []
     lines = []
     for l in tap:
-        m = re.search(r'futex2_fuzz: (seed=.*)', l)
+        m = re.search(r'futex2_fuzz: (seed=.*calls=.*)', l)
         if m:
             lines.append(f'{suite}: fuzz {m.group(1)}')
     ops = lost = items = rounds = n = 0
