@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync
-      ccache python3 file qemu-system-x86 busybox-static gcc-multilib
+      ccache python3 file qemu-system-x86 busybox-static gcc-12-multilib
       libc6-dev-i386 python3-matplotlib
       stress-ng sparse gcc-aarch64-linux-gnu python3-sphinx python3-git
       python3-ply)
