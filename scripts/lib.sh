@@ -8,6 +8,8 @@ BUILD=${BUILD:-$TOP/build}
 TREE=${TREE:-$BUILD/linux}
 SERIES=$TOP/series
 RESULTS=${RESULTS:-$BUILD/results}
+# Object paths relative to build/, so that a fresh clone hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 
 # The base: Debian's linux-source-6.12. The preferred version is the one
 # the series was written against; another 6.12 is used (and named) if the
