@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all demo check check-quick tree export kernel debug-kernel selftests perf harness-selftest \
+.PHONY: all demo check check-full check-quick tree export kernel debug-kernel selftests perf harness-selftest \
 	hygiene matrix fuzz bench deps clean distclean help
 
 # The main job: build the patched kernel, boot it, show futex2 at work, and
@@ -17,11 +17,18 @@ demo:
 
 # The tests: the futex kselftests with the bounded fuzz and stress on the
 # test kernel and on the debug kernel (KASAN, lockdep, ...), the harness
-# self-test, and the series hygiene (checkpatch, every patch built in every
-# variant, sparse, W=1, kernel-doc, htmldocs). SUITES= picks some of
+# self-test, and the series hygiene (checkpatch, every patch built in
+# x86_64, the head in every variant, sparse, W=1, kernel-doc, htmldocs).
+# Within an hour on a cold machine. SUITES= picks some of
 # "normal debug harness hygiene"; EXTRA_TESTS=dir adds static test programs.
 check:
 	@bash $(S)/check.sh
+
+# make check with the whole build matrix: every patch in every variant, the
+# selftests and perf at every patch that touches them. Run it before
+# exporting a new version of the series.
+check-full:
+	@MATRIX=full bash $(S)/check.sh
 
 # The developer's loop: the normal suite only.
 check-quick:
@@ -62,9 +69,9 @@ hygiene: tree
 	@bash $(S)/hygiene.sh
 
 # Every patch builds on its own: x86_64, x86_64 without NUMA or SMP, i386,
-# arm64. VARIANTS= picks some.
+# arm64 (the full matrix). VARIANTS= picks some.
 matrix: tree
-	@HYGIENE=matrix bash $(S)/hygiene.sh
+	@HYGIENE=matrix MATRIX=full bash $(S)/hygiene.sh
 
 # A long fuzz run on the debug kernel: FUZZ_SECONDS (default 600),
 # FUZZ_ITERS, FUZZ_SEED (to replay a failure).

@@ -35,6 +35,11 @@ pick_accel() {
 	local want=${QEMU_ACCEL:-auto} cache=$BUILD/kvm-probe dir
 	[ "$want" = auto ] || { echo "$want"; return; }
 	if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo tcg; return; fi
+	# PVM (shadow paging, no VT-x/AMD-V) runs guest kernel code hundreds
+	# of times slower than TCG: no probe needed to say no.
+	if [ -d /sys/module/kvm_pvm ] || ! grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		echo tcg; return
+	fi
 	if [ -f "$cache" ]; then cat "$cache"; return; fi
 	dir=$(mktemp -d "$BUILD/kvm-probe.XXXXXX")
 	mkdir -p "$dir/root/bin"

@@ -11,8 +11,13 @@
 #   i386            i386 alone, ARCH=i386 (build matrix)
 #   arm64           arm64 alone, cross-built (build matrix; Image only)
 # $FRAGMENTS names more fragments of config/ to add, last wins.
-# KCONFIG_REUSE=1 keeps an existing .config (only olddefconfig), for the
-# build matrix, where every build of an object folder has the same config.
+# KCONFIG_REUSE=1 keeps an existing .config (kbuild's own syncconfig follows
+# any Kconfig change), for the build matrix, where every build of an object
+# folder has the same config. IMAGE=vmlinux builds that instead of the
+# bootable image, HEADERS=0 skips the uapi headers (the build matrix).
+# KBUILD_OBJS="kernel/futex/ io_uring/futex.o ..." builds those objects (and
+# "make prepare", which they need) instead of the image: the quick check of a
+# configuration, as a developer does it.
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-x86_64}
@@ -37,17 +42,18 @@ kmake=(make -C "$TREE" O="$obj" -j"$(jobs_n)" ARCH="$arch"
        KBUILD_BUILD_TIMESTAMP="$FIXED_DATE" KBUILD_BUILD_USER=futex2
        KBUILD_BUILD_HOST=harness)
 [ -z "$cross" ] || kmake+=(CROSS_COMPILE="$cross")
-command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc")
+command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc")
 
 if [ "${KCONFIG_REUSE:-0}" = 1 ] && [ -f "$obj/.config" ]; then
 	log "config ($variant): the existing .config"
+	reuse=1
 else
 	log "config ($variant): tinyconfig + ${frags[*]##*/}"
 	"${kmake[@]}" -s tinyconfig >/dev/null
 	# merge_config.sh leaves its temporary files in the current folder.
 	(cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}") >/dev/null
 fi
-"${kmake[@]}" -s olddefconfig
+[ "${reuse:-0}" = 1 ] || "${kmake[@]}" -s olddefconfig
 
 # Every option the fragments ask for (the last fragment to name an option
 # wins) must have survived olddefconfig.
@@ -68,10 +74,17 @@ bad=$(awk -v cfg="$obj/.config" '
 	}' "${frags[@]}")
 [ -z "$bad" ] || { echo "$bad" >&2; die "the final .config lacks options the fragments ask for"; }
 
+if [ -n "${KBUILD_OBJS:-}" ]; then
+	log "building $(wc -w <<< "$KBUILD_OBJS") object(s) ($variant): $KBUILD_OBJS"
+	# shellcheck disable=SC2086
+	"${kmake[@]}" -s ${KBUILD_EXTRA:-} $KBUILD_OBJS
+	exit 0
+fi
+image=${IMAGE:-$image}
 log "building $image ($variant)"
 "${kmake[@]}" -s ${KBUILD_EXTRA:-} "$image"
-[ "$variant" != x86_64 ] ||
+[ "$variant" != x86_64 ] || [ "${HEADERS:-1}" = 0 ] ||
 	"${kmake[@]}" -s headers_install INSTALL_HDR_PATH="$obj/usr" >/dev/null
 archdir=x86
 [ "$arch" != arm64 ] || archdir=arm64
-log "kernel: $obj/arch/$archdir/boot/$image"
+[ "$image" = vmlinux ] || log "kernel: $obj/arch/$archdir/boot/$image"

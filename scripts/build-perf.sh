@@ -8,7 +8,9 @@
 pout=${PERF_OUT:-$BUILD/perf}
 mkdir -p "$pout"
 log "building a static perf"
-make -s -C "$TREE/tools/perf" O="$pout" -j"$(jobs_n)" \
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+make -s -C "$TREE/tools/perf" O="$pout" -j"$(jobs_n)" CC="$cc" \
 	LDFLAGS=-static NO_LIBELF=1 NO_LIBTRACEEVENT=1 NO_JEVENTS=1 \
 	NO_LIBPYTHON=1 NO_LIBPERL=1 NO_SLANG=1 NO_GTK2=1 NO_LIBUNWIND=1 \
 	NO_LIBDW_DWARF_UNWIND=1 NO_LIBNUMA=1 NO_LIBBPF=1 NO_LIBCRYPTO=1 \

@@ -8,8 +8,9 @@
 #   debug    the same guest on the debug kernel (KASAN, lockdep, UBSAN,
 #            KFENCE, DEBUG_OBJECTS, hung-task and soft-lockup detectors)
 #   harness  the harness self-test: each failure class is caught
-#   hygiene  checkpatch, every patch built in every variant, sparse, W=1,
-#            kernel-doc and htmldocs (scripts/hygiene.sh)
+#   hygiene  checkpatch, every patch built in x86_64 and the head in every
+#            variant (MATRIX=full: every patch in every variant), sparse,
+#            W=1, kernel-doc and htmldocs (scripts/hygiene.sh)
 # Every suite adds to the count; a kernel report (WARN, BUG, lockdep,
 # KASAN, UBSAN, hung task, ...) in a guest's console, a panic or a hang
 # counts as a failed case of its own. Ends with the line
@@ -27,6 +28,7 @@ suites=${SUITES:-normal debug harness hygiene}
 has() { [[ " $suites " == *" $1 "* ]]; }
 
 start=$(date +%s)
+read -r ch0 cm0 < <(ccache_counts)
 bash "$TOP/scripts/deps.sh"
 bash "$TOP/scripts/tree.sh"
 bash "$TOP/scripts/build-kernel.sh" x86_64
@@ -38,9 +40,22 @@ ln -sfn "$(basename "$run")" "$RESULTS/latest"
 bash "$TOP/scripts/initramfs.sh" "$run/initramfs.cpio.gz" "${EXTRA_TESTS:-}"
 
 P=0 F=0 S=0 rc=0 summary=()
+# What each step cost in ccache: "H hits, M misses" since the last call.
+ch=$ch0 cm=$cm0 cache_text=
+cache_delta() {
+	local h m
+	read -r h m < <(ccache_counts)
+	cache_text="ccache $((h - ch)) hits, $((m - cm)) misses"
+	ch=$h cm=$m
+}
+cache_delta
+summary+=("$(printf '%-8s %-37s (%d s; %s)' setup "packages, tree, kernel, selftests" \
+	$(( $(date +%s) - start )) "$cache_text")")
 add() {		# SUITE PASSED FAILED SKIPPED SECONDS
 	P=$((P + $2)) F=$((F + $3)) S=$((S + $4))
-	summary+=("$(printf '%-8s %4d passed, %d failed, %d skipped (%d s)' "$1" "$2" "$3" "$4" "$5")")
+	cache_delta
+	summary+=("$(printf '%-8s %4d passed, %d failed, %d skipped (%d s; %s)' \
+		"$1" "$2" "$3" "$4" "$5" "$cache_text")")
 }
 
 # The fuzzer's and the stress tests' bounds reach them through the kernel
@@ -99,7 +114,9 @@ if has hygiene; then
 	python3 "$TOP/scripts/figures.py" hygiene "$run/hygiene.tap" >> "$run/figures.txt"
 fi
 
-log "results in $run ($(( $(date +%s) - start )) s)"
+read -r h m < <(ccache_counts)
+h=$((h - ch0)) m=$((m - cm0))
+log "results in $run ($(( $(date +%s) - start )) s; ccache: $h hits, $m misses, $(( (h + m) ? 100 * h / (h + m) : 0 ))% hits)"
 cat "$run/figures.txt"
 printf '%s\n' "${summary[@]}"
 line="$P passed, $F failed"

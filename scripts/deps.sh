@@ -26,7 +26,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 	want=()
 	for p in "${missing[@]}"; do
 		if [ "$p" = "$BASE_PKG" ]; then
-			if apt-cache madison "$BASE_PKG" | grep -qF "$BASE_VERSION_PREFERRED"; then
+			# Not "madison | grep -q": under pipefail, grep's early exit
+			# makes apt-cache die of SIGPIPE and the test fail.
+			if apt-cache madison "$BASE_PKG" 2>/dev/null |
+			   awk -v v="$BASE_VERSION_PREFERRED" '$3 == v { f = 1 } END { exit !f }'; then
 				want+=("$BASE_PKG=$BASE_VERSION_PREFERRED")
 			else
 				warn "$BASE_PKG $BASE_VERSION_PREFERRED is gone from the archive; taking the newest"

@@ -3,31 +3,44 @@
 # Series hygiene, the checks a maintainer and the build bots run. One TAP
 # line per check; exit 1 if any failed.
 #   checkpatch  scripts/checkpatch.pl --strict on every patch of series/
-#   matrix      every patch builds on its own: each commit of base..HEAD is
-#               built in each variant if it touches the kernel, and the
-#               futex selftests or perf are built at each commit that
-#               touches them. The base itself is built first, so that a
-#               broken configuration is not blamed on a patch.
+#   matrix      every patch builds on its own. The base itself is built
+#               first, so that a broken configuration is not blamed on a
+#               patch. Two sizes (MATRIX):
+#                 quick  (make check) every commit of base..HEAD that touches
+#                        the kernel is built (the image) in x86_64; at HEAD,
+#                        every other variant builds the objects the series
+#                        touches (the changed .c files and every object that
+#                        includes a changed header, after "make prepare");
+#                        the futex selftests and perf are built at HEAD
+#                 full   (make check-full, make matrix) every such commit is
+#                        built in every variant, and the futex selftests or
+#                        perf at every commit that touches them
 #   lint        sparse (C=2) and W=1 on the futex files, and kernel-doc
 #               on every kernel file the series touches: no warning that
 #               the base does not have
 #   docs        make htmldocs for Documentation/locking: no new warnings
-# The builds run in a worktree of their own (build/matrix/src), so that the
-# developer's tree is left alone.
+# The builds run in a worktree of their own (build/matrix/linux, objects in
+# build/matrix/obj/VARIANT), so that the developer's tree is left alone. Its
+# paths relative to its objects are those of build/linux and build/obj, so
+# that ccache (CCACHE_BASEDIR=build) serves the one from the other.
 # Usage: hygiene.sh            (HYGIENE="checkpatch matrix lint docs")
 #   HYGIENE     the checks to run
+#   MATRIX      quick (default) | full
 #   VARIANTS    kernel variants (x86_64 x86_64-nonuma x86_64-nosmp i386 arm64)
 . "$(dirname "$0")/lib.sh"
 
 checks=${HYGIENE:-checkpatch matrix lint docs}
+size=${MATRIX:-quick}
+case "$size" in quick|full) ;; *) die "MATRIX=$size: quick or full" ;; esac
 read -r -a variants <<< "${VARIANTS:-x86_64 x86_64-nonuma x86_64-nosmp i386 arm64}"
-src=$BUILD/matrix/src
+src=$BUILD/matrix/linux
+mobj=$BUILD/matrix/obj
 logs=$BUILD/matrix/logs
 lint=$BUILD/matrix/lint
 rm -rf "$logs" "$lint"
 mkdir -p "$logs" "$lint"
-# Objects of the two trees are the same: let ccache see that.
-export CCACHE_BASEDIR=$BUILD
+# Objects of the two trees are the same: let ccache see that (lib.sh sets
+# CCACHE_BASEDIR=build, and the layouts match; see above).
 
 has() { [[ " $checks " == *" $1 "* ]]; }
 
@@ -48,11 +61,15 @@ result() {	# OK|FAIL DESCRIPTION [LOG]
 # --- checkpatch -------------------------------------------------------------
 if has checkpatch; then
 	mapfile -t patches < <(series_patches)
+	# One checkpatch a core; the verdicts come in series order below.
+	# Debian's python3 for spdxcheck.py (python3-git, python3-ply).
+	printf '%s\n' "${patches[@]}" | (cd "$TREE" && PATH=/usr/bin:$PATH \
+		xargs -r -P "$(jobs_n)" -I{} sh -c 'l=$1/checkpatch-$(basename "$2" .patch).log
+			perl scripts/checkpatch.pl --strict -q "$2" > "$l" 2>&1 || echo "exit $?" >> "$l"' \
+			sh "$logs" {})
 	for p in "${patches[@]}"; do
 		l=$logs/checkpatch-$(basename "$p" .patch).log
-		# Debian's python3 for spdxcheck.py (python3-git, python3-ply).
-		if (cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict -q "$p") \
-		   > "$l" 2>&1 && ! [ -s "$l" ]; then
+		if ! [ -s "$l" ]; then
 			result OK "checkpatch --strict $(basename "$p")"
 		else
 			result FAIL "checkpatch --strict $(basename "$p")" "$l"
@@ -62,6 +79,8 @@ fi
 
 has matrix || has lint || has docs || { echo "1..$n"; exit $bad; }
 
+# The worktree of earlier harness versions.
+[ ! -e "$BUILD/matrix/src" ] || rm -rf "$BUILD/matrix/src" "$BUILD"/obj/matrix-*
 if [ ! -e "$src/.git" ]; then
 	tgit worktree prune
 	tgit worktree add -q --detach "$src" HEAD
@@ -72,8 +91,29 @@ mapfile -t kfiles < <(tgit diff --name-only base..HEAD -- '*.[ch]' ':!tools' ':!
 
 # The base build of each variant makes its .config; the patches reuse it.
 build() {	# VARIANT LOG [REUSE]
-	TREE=$src OBJ_DIR=$BUILD/obj/matrix-$1 KCONFIG_REUSE=${3:-0} \
+	TREE=$src OBJ_DIR=$mobj/$1 KCONFIG_REUSE=${3:-0} IMAGE=vmlinux HEADERS=0 \
 		bash "$TOP/scripts/build-kernel.sh" "$1" > "$2" 2>&1
+}
+
+# What the series touches, as objects: the .o of every changed .c file and
+# of every object whose dependencies (the .cmd files of the x86_64 build at
+# HEAD) name a changed file. Objects of other architectures are left out.
+touched_objects() {	# VARIANT
+	local arch=x86 f o
+	[ "$1" != arm64 ] || arch=arm64
+	{
+		for f in "${kfiles[@]}"; do
+			[[ $f != *.c ]] || [ ! -f "$src/$f" ] || echo "${f%.c}.o"
+		done
+		(cd "$mobj/x86_64" && grep -lsF -f <(printf '/%s\n' "${kfiles[@]}") \
+			-r --include='.*.o.cmd' . || true) |
+		while read -r f; do
+			f=${f#./} o=$(basename "$f" .cmd)
+			o=$(dirname "$f")/${o#.}
+			o=${o#./}
+			[ ! -f "$src/${o%.o}.c" ] || echo "$o"
+		done
+	} | awk -v a="arch/$arch/" '!/^arch\// || index($0, a) == 1' | LC_ALL=C sort -u
 }
 
 # The warnings of gcc W=1 (cc), sparse and kernel-doc on the files of
@@ -81,14 +121,14 @@ build() {	# VARIANT LOG [REUSE]
 # one file per tool, without file names and line numbers: code moves
 # between files in this series.
 lint_warnings() {	# PREFIX
-	local obj=$BUILD/obj/matrix-x86_64 f objs=() docs=()
+	local obj=$mobj/x86_64 f objs=() docs=()
 	for f in "${kfiles[@]}" $(cd "$src" && ls kernel/futex/*.c); do
 		[ -f "$src/$f" ] || continue
 		[[ " ${docs[*]} " == *" $f "* ]] && continue
 		docs+=("$f")
 		[[ $f == *.c ]] && objs+=("${f%.c}.o")
 	done
-	make -C "$src" O="$obj" -j"$(jobs_n)" CC="ccache gcc" C=2 W=1 "${objs[@]}" \
+	make -C "$src" O="$obj" -j"$(jobs_n)" CC="ccache gcc" HOSTCC="ccache gcc" C=2 W=1 "${objs[@]}" \
 		> "$1.log" 2>&1 || true
 	(cd "$src" && PATH=/usr/bin:$PATH perl scripts/kernel-doc -none -Wall "${docs[@]}") \
 		> "$1.kdoc.log" 2>&1 || true
@@ -117,11 +157,29 @@ new_warnings() {	# WHAT BASE HEAD
 	fi
 }
 
+build_selftests() {	# WHAT LOG
+	if KBUILD_OBJS=headers_install build x86_64 "$2" 1 &&
+	   TREE=$src OBJ_DIR=$mobj/x86_64 KSFT_OUT=$BUILD/matrix/kselftest \
+	   bash "$TOP/scripts/build-selftests.sh" >> "$2" 2>&1; then
+		result OK "build futex selftests $1"
+	else
+		result FAIL "build futex selftests $1" "$2"
+	fi
+}
+
+build_perf() {	# WHAT LOG
+	if TREE=$src PERF_OUT=$BUILD/matrix/perf bash "$TOP/scripts/build-perf.sh" > "$2" 2>&1; then
+		result OK "build perf $1"
+	else
+		result FAIL "build perf $1" "$2"
+	fi
+}
+
 # --- the base ---------------------------------------------------------------
 git -C "$src" checkout -q --detach base
 if has matrix || has lint; then
 	for v in "${variants[@]}"; do
-		has matrix || [ "$v" = x86_64 ] || continue
+		{ has matrix && [ "$size" = full ]; } || [ "$v" = x86_64 ] || continue
 		l=$logs/$v-00-base.log
 		if build "$v" "$l"; then result OK "build $v base"; else result FAIL "build $v base" "$l"; fi
 	done
@@ -139,6 +197,7 @@ if has matrix; then
 		files=$(tgit diff-tree --no-commit-id --name-only -r "$c")
 		if grep -qvE '^(Documentation/|tools/|MAINTAINERS$)' <<< "$files"; then
 			for v in "${variants[@]}"; do
+				[ "$size" = full ] || [ "$v" = x86_64 ] || continue
 				l=$logs/$v-$(printf %02d $i).log
 				if build "$v" "$l" 1; then
 					result OK "build $v patch $i: $subj"
@@ -147,28 +206,43 @@ if has matrix; then
 				fi
 			done
 		fi
+		[ "$size" = full ] || continue
 		if grep -q '^tools/testing/selftests/futex/' <<< "$files"; then
-			l=$logs/selftests-$(printf %02d $i).log
-			if TREE=$src OBJ_DIR=$BUILD/obj/matrix-x86_64 KSFT_OUT=$BUILD/matrix/kselftest \
-			   bash "$TOP/scripts/build-selftests.sh" > "$l" 2>&1; then
-				result OK "build futex selftests patch $i: $subj"
-			else
-				result FAIL "build futex selftests patch $i: $subj" "$l"
-			fi
+			build_selftests "patch $i: $subj" "$logs/selftests-$(printf %02d $i).log"
 		fi
 		if grep -q '^tools/perf/' <<< "$files"; then
-			l=$logs/perf-$(printf %02d $i).log
-			if TREE=$src PERF_OUT=$BUILD/matrix/perf bash "$TOP/scripts/build-perf.sh" > "$l" 2>&1; then
-				result OK "build perf patch $i: $subj"
-			else
-				result FAIL "build perf patch $i: $subj" "$l"
-			fi
+			build_perf "patch $i: $subj" "$logs/perf-$(printf %02d $i).log"
 		fi
 	done
 fi
 
 # --- HEAD -------------------------------------------------------------------
 git -C "$src" checkout -q --detach "$(tgit rev-parse HEAD)"
+if has matrix && [ "$size" = quick ]; then
+	# The x86_64 objects at HEAD name the objects the series touches.
+	l=$logs/x86_64-head.log
+	build x86_64 "$l" 1 || result FAIL "build x86_64 HEAD" "$l"
+	for v in "${variants[@]}"; do
+		[ "$v" != x86_64 ] || continue
+		l=$logs/$v-head.log
+		objs=$(touched_objects "$v" | tr '\n' ' ')
+		if [ -z "$objs" ]; then
+			result OK "build $v HEAD: no kernel object touched # SKIP"
+		elif KBUILD_OBJS=$objs build "$v" "$l"; then
+			result OK "build $v HEAD: the $(wc -w <<< "$objs") objects the series touches"
+		else
+			result FAIL "build $v HEAD: the $(wc -w <<< "$objs") objects the series touches" "$l"
+		fi
+	done
+	if git -C "$src" diff --quiet base HEAD -- tools/testing/selftests/futex; then
+		:
+	else
+		build_selftests "HEAD" "$logs/selftests-head.log"
+	fi
+	if ! git -C "$src" diff --quiet base HEAD -- tools/perf; then
+		build_perf "HEAD" "$logs/perf-head.log"
+	fi
+fi
 if has lint; then
 	if ! has matrix; then
 		l=$logs/x86_64-head.log

