@@ -51,10 +51,15 @@ def hygiene(tap_path):
         sel = [l for l in res if re.search(pat, l)]
         return f'{sum(l.startswith("ok ") for l in sel)}/{len(sel)}'
     patches = {m.group(1) for l in res for m in [re.search(r' patch (\d+):', l)] if m}
-    variants = sorted({m.group(1) for l in res for m in [re.search(r'build (\S+) (?:patch|base)', l)] if m})
+    def variants(what):
+        return ' '.join(sorted({m.group(1) for l in res
+                                for m in [re.search(rf'build (\S+) {what}', l)] if m}
+                               - {'futex', 'perf'})) or '-'
     return [f'hygiene: checkpatch --strict ok on {count("checkpatch")} patches; '
             f'{count(r"build .* patch ")} builds ok over {len(patches)} patches '
-            f'(kernel variants: {" ".join(v for v in variants if v not in ("futex", "perf"))}); '
+            f'(kernel variants: {variants("(?:patch|base)")}); '
+            f'{count(r"build .* HEAD")} builds ok at the head '
+            f'(kernel variants: {variants("HEAD")}); '
             f'lint ok {count("new warnings|no new warnings")}']
 
 
