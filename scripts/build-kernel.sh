@@ -44,11 +44,25 @@ kmake=(make -C "$TREE" O="$obj" -j"$(jobs_n)" ARCH="$arch"
 [ -z "$cross" ] || kmake+=(CROSS_COMPILE="$cross")
 command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc" HOSTCC="ccache gcc")
 
+# What the .config is made of: the fragments and every Kconfig file of the
+# tree. While these are the same, the .config made from them is kept (the
+# three kconfig runs and "make prepare"'s reaction to a new .config cost
+# most of a warm build of a few objects).
+cfg_key=$( { echo "$variant $arch"; cat "${frags[@]}"
+	     git -C "$TREE" ls-files -z -- '*Kconfig*' 2>/dev/null |
+		(cd "$TREE" && xargs -0 -r cat); } | sha1sum | cut -d' ' -f1)
 if [ "${KCONFIG_REUSE:-0}" = 1 ] && [ -f "$obj/.config" ]; then
 	log "config ($variant): the existing .config"
 	reuse=1
+	# kbuild may change it for this tree's Kconfig: then it is no longer
+	# the one the recorded inputs make.
+	[ "$(cat "$obj/.config-inputs" 2>/dev/null)" = "$cfg_key" ] || rm -f "$obj/.config-inputs"
+elif [ -f "$obj/.config" ] && [ "$(cat "$obj/.config-inputs" 2>/dev/null)" = "$cfg_key" ]; then
+	log "config ($variant): tinyconfig + ${frags[*]##*/}, as made before"
+	reuse=1
 else
 	log "config ($variant): tinyconfig + ${frags[*]##*/}"
+	rm -f "$obj/.config-inputs"
 	"${kmake[@]}" -s tinyconfig >/dev/null
 	# merge_config.sh leaves its temporary files in the current folder.
 	(cd "$obj" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}") >/dev/null
@@ -73,6 +87,7 @@ bad=$(awk -v cfg="$obj/.config" '
 		}
 	}' "${frags[@]}")
 [ -z "$bad" ] || { echo "$bad" >&2; die "the final .config lacks options the fragments ask for"; }
+[ "${KCONFIG_REUSE:-0}" = 1 ] || echo "$cfg_key" > "$obj/.config-inputs"
 
 if [ -n "${KBUILD_OBJS:-}" ]; then
 	log "building $(wc -w <<< "$KBUILD_OBJS") object(s) ($variant): $KBUILD_OBJS"

@@ -35,4 +35,5 @@ fi
 tgit tag -f applied >/dev/null
 series_hash > "$TREE/.git/futex2-series"
 log "exported $n patch(es) to $SERIES"
+log "before this version goes out: make check-full (every patch in every variant), and say in the cover letter that it passed"
 git -C "$TOP" status --short -- series

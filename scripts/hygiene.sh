@@ -58,18 +58,41 @@ result() {	# OK|FAIL DESCRIPTION [LOG]
 	fi
 }
 
+# A check that passed is remembered by everything that decides it, so that
+# the next run (a warm one, after an edit to one patch) does not repeat it:
+# for checkpatch the patch and checkpatch's own files, for a kernel build
+# the commit's tree, the configuration fragments, the build script and the
+# compilers. "make clean" forgets them all.
+passed=$BUILD/matrix/passed
+mkdir -p "$passed"
+inputs=$({ cat "$TOP"/config/*.config "$TOP/scripts/build-kernel.sh"
+	   gcc --version; aarch64-linux-gnu-gcc --version 2>/dev/null || true; } |
+	 sha1sum | cut -c1-16)
+cp_inputs=$(cd "$TREE/scripts" && cat checkpatch.pl spelling.txt const_structs.checkpatch \
+	    2>/dev/null | sha1sum | cut -c1-16)
+before=" (passed before)"
+
 # --- checkpatch -------------------------------------------------------------
 if has checkpatch; then
 	mapfile -t patches < <(series_patches)
+	todo=()
+	for p in "${patches[@]}"; do
+		k=$passed/checkpatch-$(sha1sum < "$p" | cut -c1-16)-$cp_inputs
+		[ -e "$k" ] || todo+=("$p")
+	done
 	# One checkpatch a core; the verdicts come in series order below.
 	# Debian's python3 for spdxcheck.py (python3-git, python3-ply).
-	printf '%s\n' "${patches[@]}" | (cd "$TREE" && PATH=/usr/bin:$PATH \
+	printf '%s\n' "${todo[@]}" | (cd "$TREE" && PATH=/usr/bin:$PATH \
 		xargs -r -P "$(jobs_n)" -I{} sh -c 'l=$1/checkpatch-$(basename "$2" .patch).log
 			perl scripts/checkpatch.pl --strict -q "$2" > "$l" 2>&1 || echo "exit $?" >> "$l"' \
 			sh "$logs" {})
 	for p in "${patches[@]}"; do
 		l=$logs/checkpatch-$(basename "$p" .patch).log
-		if ! [ -s "$l" ]; then
+		k=$passed/checkpatch-$(sha1sum < "$p" | cut -c1-16)-$cp_inputs
+		if [ -e "$k" ]; then
+			result OK "checkpatch --strict $(basename "$p")$before"
+		elif ! [ -s "$l" ]; then
+			touch "$k"
 			result OK "checkpatch --strict $(basename "$p")"
 		else
 			result FAIL "checkpatch --strict $(basename "$p")" "$l"
@@ -93,6 +116,21 @@ mapfile -t kfiles < <(tgit diff --name-only base..HEAD -- '*.[ch]' ':!tools' ':!
 build() {	# VARIANT LOG [REUSE]
 	TREE=$src OBJ_DIR=$mobj/$1 KCONFIG_REUSE=${3:-0} IMAGE=vmlinux HEADERS=0 \
 		bash "$TOP/scripts/build-kernel.sh" "$1" > "$2" 2>&1
+}
+
+# build, unless this very tree passed before in this variant (see $passed).
+# The object folder need not follow: the next real build is incremental
+# from whatever state it is in. Sets $note to say which it was.
+build_tree() {	# VARIANT LOG [REUSE]
+	local k
+	k=$passed/$1-$(git -C "$src" rev-parse 'HEAD^{tree}' | cut -c1-16)-$inputs
+	note=
+	if [ -e "$k" ]; then
+		note=$before
+		echo "passed before: $k" > "$2"
+		return 0
+	fi
+	build "$@" && touch "$k"
 }
 
 # What the series touches, as objects: the .o of every changed .c file and
@@ -181,7 +219,11 @@ if has matrix || has lint; then
 	for v in "${variants[@]}"; do
 		{ has matrix && [ "$size" = full ]; } || [ "$v" = x86_64 ] || continue
 		l=$logs/$v-00-base.log
-		if build "$v" "$l"; then result OK "build $v base"; else result FAIL "build $v base" "$l"; fi
+		if build_tree "$v" "$l"; then
+			result OK "build $v base$note"
+		else
+			result FAIL "build $v base" "$l"
+		fi
 	done
 fi
 has lint && lint_warnings "$lint/base"
@@ -199,8 +241,8 @@ if has matrix; then
 			for v in "${variants[@]}"; do
 				[ "$size" = full ] || [ "$v" = x86_64 ] || continue
 				l=$logs/$v-$(printf %02d $i).log
-				if build "$v" "$l" 1; then
-					result OK "build $v patch $i: $subj"
+				if build_tree "$v" "$l" 1; then
+					result OK "build $v patch $i: $subj$note"
 				else
 					result FAIL "build $v patch $i: $subj" "$l"
 				fi
