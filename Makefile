@@ -54,10 +54,12 @@ perf: tree
 harness-selftest: kernel
 	@bash $(S)/selftest-harness.sh
 
-# futex(2) on the base kernel against the patched kernel (perf bench futex,
-# medians of RUNS runs). PLAN=bench/legacy.plan by default.
-PLAN ?= bench/legacy.plan
-RUNS ?= 5
+# The base kernel against the patched kernel in instructions per operation
+# (-icount shift=0): PLAN=bench/icount.plan by default, RUNS runs of a
+# point that names none; the contention points of bench/wall.plan in wall
+# time (WALL_PLAN= for none).
+PLAN ?= bench/icount.plan
+RUNS ?= 1
 bench:
 	@bash $(S)/bench.sh $(PLAN) $(RUNS)
 

@@ -8,13 +8,18 @@
 #   GUEST_APPEND    more kernel command line
 #   QEMU_ACCEL      auto (default: KVM only if a probe boot works) | tcg | kvm
 #   PROGRESS        results (default: result lines) | all | bench | none
+#   ICOUNT          1: deterministic TCG, one guest instruction per virtual
+#                   nanosecond (-icount shift=0): guest clocks count
+#                   instructions, whatever the host's load
+#   PLUGIN          a TCG plugin and its arguments (-plugin), implies TCG;
+#                   its output goes to OUTDIR/plugin.log
 # Exit: the verdict (scripts/verdict.py), or 10 for a harness error.
 . "$(dirname "$0")/lib.sh"
 
 kernel=$1 initrd=$2 out=$3 mode=$4
 timeout_s=${GUEST_TIMEOUT:-1500}
 mkdir -p "$out"
-rm -f "$out"/{console.log,results.tap,qemu.rc,verdict.txt,counts.json}
+rm -f "$out"/{console.log,results.tap,qemu.rc,verdict.txt,counts.json,plugin.log}
 
 qemu_cmd() {	# ACCEL KERNEL INITRD OUTDIR APPEND
 	local cpu=max
@@ -27,12 +32,18 @@ qemu_cmd() {	# ACCEL KERNEL INITRD OUTDIR APPEND
 		-nodefaults -display none -vga none -monitor none -no-reboot \
 		-serial "file:$4/console.log" -serial "file:$4/results.tap" \
 		-kernel "$2" -initrd "$3"
+	# With sleep=off an idle guest jumps to its next timer at once, so
+	# that idle time is as deterministic as the instructions.
+	[ "${ICOUNT:-0}" = 1 ] && echo -icount shift=0,sleep=off
+	[ -z "${PLUGIN:-}" ] || echo -plugin "$PLUGIN" -d plugin -D "$4/plugin.log"
 }
 
 # KVM exists on these machines but guests hang: use it only when a short
 # probe boot of this very kernel reaches userspace. The answer is kept.
 pick_accel() {
 	local want=${QEMU_ACCEL:-auto} cache=$BUILD/kvm-probe dir
+	# Instruction counting is TCG's
+	if [ "${ICOUNT:-0}" = 1 ] || [ -n "${PLUGIN:-}" ]; then echo tcg; return; fi
 	[ "$want" = auto ] || { echo "$want"; return; }
 	if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then echo tcg; return; fi
 	# PVM (shadow paging, no VT-x/AMD-V) runs guest kernel code hundreds
@@ -62,7 +73,10 @@ pick_accel() {
 
 accel=$(pick_accel)
 append="console=ttyS0 panic=-1 futex2.mode=$mode ${GUEST_APPEND:-}"
-log "booting $(basename "$kernel") under ${accel^^} (mode $mode, timeout ${timeout_s}s); logs in $out"
+how=${accel^^}
+[ "${ICOUNT:-0}" = 1 ] && how="$how -icount shift=0"
+[ -z "${PLUGIN:-}" ] || how="$how with plugin $(basename "${PLUGIN%%,*}")"
+log "booting $(basename "$kernel") under $how (mode $mode, timeout ${timeout_s}s); logs in $out"
 echo "$(qemu_cmd "$accel" "$kernel" "$initrd" "$out") -append \"$append\"" > "$out/qemu.cmd"
 
 : > "$out/results.tap"
