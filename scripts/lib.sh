@@ -15,18 +15,21 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 # a cold build costs 10-15% less CPU time this way.
 export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 
-# The base: Debian's linux-source-6.12. The preferred version is the one
-# the series was written against; another 6.12 is used (and named) if the
+# The base: mainline Linux 7.3 as Debian's trixie-backports ships it
+# (linux-source-7.3), fetched through a private apt list (scripts/base.sh):
+# nothing is installed system-wide. The preferred version is the one the
+# series was written against; the newest 7.3 is used (and named) if the
 # archive no longer has it.
-BASE_PKG=linux-source-6.12
-BASE_VERSION_PREFERRED=6.12.117-1~deb12u1
-BASE_TARBALL=/usr/src/linux-source-6.12.tar.xz
+BASE_PKG=linux-source-7.3
+BASE_VERSION_PREFERRED=${BASE_VERSION_PREFERRED:-7.3.4-1~bpo13+1}
+BASE_SUITE=trixie-backports
+BASE_TARBALL=$BUILD/base/linux-source-7.3.tar.xz
 
 # Fixed identity and dates: the base commit and the cover letter are the
 # same bytes on every machine.
 FIXED_NAME="futex2 developers"
 FIXED_EMAIL="futex2-dev@example.org"
-FIXED_DATE="2024-11-17T00:00:00+0000"	# v6.12 release day
+FIXED_DATE="2026-11-01T00:00:00+0000"	# any fixed date will do
 
 log()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }

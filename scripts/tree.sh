@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Make the kernel tree: Debian's 6.12 source as a reproducible base commit
+# Make the kernel tree: the base (scripts/base.sh) as a reproducible commit
 # (tag "base"), then "git am" of the whole series (tag "applied").
 #
 # An existing tree is kept while it matches the repo's series, with or
@@ -50,8 +50,8 @@ apply_series() {
 
 make_base() {
 	local v up tmp
-	v=$(dpkg-query -W -f='${Version}' "$BASE_PKG")
-	[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL missing (install $BASE_PKG)"
+	bash "$TOP/scripts/base.sh"
+	v=$(cat "$BUILD/base/version")
 	tmp=$TREE.tmp
 	rm -rf "$tmp" "$TREE"
 	mkdir -p "$tmp"
