@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # A static perf from the tree (build/perf/perf) for the guest: the perf
-# binary alone, without the libraries a static link cannot take.
+# binary alone, without the libraries a static link cannot take, and
+# without 7.3's Rust test workloads (a rustc in PATH must not matter).
 #   PERF_OUT   build here instead of build/perf
 . "$(dirname "$0")/lib.sh"
 
@@ -16,7 +17,7 @@ make -s -C "$TREE/tools/perf" O="$pout" -j"$(jobs_n)" CC="$cc" \
 	NO_LIBDW_DWARF_UNWIND=1 NO_LIBNUMA=1 NO_LIBBPF=1 NO_LIBCRYPTO=1 \
 	NO_LIBCAP=1 NO_LIBBABELTRACE=1 NO_LIBZSTD=1 NO_LZMA=1 NO_ZLIB=1 \
 	NO_AUXTRACE=1 NO_LIBPFM4=1 NO_SDT=1 NO_LIBLLVM=1 NO_DEMANGLE=1 \
-	NO_BPF_SKEL=1 perf > "$pout/build.log" 2>&1 ||
+	NO_BPF_SKEL=1 NO_RUST=1 perf > "$pout/build.log" 2>&1 ||
 	{ tail -n 30 "$pout/build.log"; die "perf build failed"; }
 file "$pout/perf" | grep -q 'statically linked' || die "perf is not static"
 log "perf: $pout/perf"
