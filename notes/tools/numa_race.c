@@ -15,9 +15,13 @@ static int woken;
 #define FL (0x02 | 0x80 | 0x04)
 static void *waiter(void *a)
 {
-	struct timespec to = { .tv_sec = 20 };
+	struct timespec to;
+
 	pthread_barrier_wait(&bar);
-	long r = syscall(455, &pair, 0UL, 0xffffffffUL, FL, NULL, CLOCK_MONOTONIC);
+	/* futex_wait's timeout is absolute: a lost wakeup ends in 20 s */
+	clock_gettime(CLOCK_MONOTONIC, &to);
+	to.tv_sec += 20;
+	long r = syscall(455, &pair, 0UL, 0xffffffffUL, FL, &to, CLOCK_MONOTONIC);
 	if (r == 0) __atomic_add_fetch(&woken, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
