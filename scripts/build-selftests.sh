@@ -14,10 +14,22 @@ out=${KSFT_OUT:-$BUILD/kselftest}
 
 rm -rf "$out/install"
 mkdir -p "$out/build"
+# futex_numa_mpol runs its MPOL part only with libnuma 2.0.18 or later: a
+# static one built from trixie's source (scripts/libnuma.sh). Without it
+# that part skips, as on any machine with an older libnuma.
+numa_cflags= numa_ldflags=
+if numa=$(bash "$TOP/scripts/libnuma.sh"); then
+	export PKG_CONFIG_PATH=$numa/lib/pkgconfig
+	numa_cflags="-I$numa/include"
+	numa_ldflags="-L$numa/lib"
+else
+	warn "no libnuma 2.0.18+: futex_numa_mpol's MPOL part will skip"
+fi
 log "building the futex kselftests (static)"
-make -s -C "$TREE/tools/testing/selftests" TARGETS=futex \
+# CFLAGS from the environment: the futex Makefile appends to it.
+CFLAGS="$numa_cflags" make -s -C "$TREE/tools/testing/selftests" TARGETS=futex \
 	O="$out/build" KHDR_INCLUDES="-isystem $obj/usr/include" \
-	LDFLAGS=-static KSFT_INSTALL_PATH="$out/install" install >/dev/null
+	LDFLAGS="-static $numa_ldflags" KSFT_INSTALL_PATH="$out/install" install >/dev/null
 # Statically linked or nothing: the guest has no libc.
 bad=$(find "$out/install" -type f -perm -u+x -exec file {} + |
       grep 'dynamically linked' | cut -d: -f1 || true)
