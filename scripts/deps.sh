@@ -8,7 +8,7 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils rsync
       ccache python3 file qemu-system-x86 busybox-static gcc-12-multilib
       libc6-dev-i386 python3-matplotlib
       stress-ng sparse gcc-aarch64-linux-gnu python3-sphinx python3-git
-      python3-ply)
+      python3-ply pkg-config)
 
 missing=()
 for p in "${pkgs[@]}"; do
