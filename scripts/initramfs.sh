@@ -3,7 +3,8 @@
 # Pack the guest: busybox-static, guest/, the installed kselftests, the
 # extra test programs (a collection "extra" of their own), stress-ng (a
 # collection "stress"), perf, and the
-# benchmark plan $BENCH_PLAN ($BENCH_RUNS runs of each point).
+# benchmark plan $BENCH_PLAN ($BENCH_RUNS runs of each point; BENCH_WARMUP=0:
+# no unrecorded first run).
 # Usage: initramfs.sh OUTPUT.cpio.gz [EXTRA_TESTS_DIR]
 . "$(dirname "$0")/lib.sh"
 
@@ -64,6 +65,7 @@ if [ -n "${BENCH_PLAN:-}" ]; then
 	mkdir -p "$root/bench"
 	grep -v '^[[:space:]]*\(#\|$\)' "$BENCH_PLAN" > "$root/bench/plan"
 	echo "${BENCH_RUNS:-5}" > "$root/bench/runs"
+	echo "${BENCH_WARMUP:-1}" > "$root/bench/warmup"
 fi
 
 # The benchmark programs of bench/*.c, if built (scripts/bench.sh)

@@ -13,10 +13,10 @@ py=python3
 [ -x /usr/bin/python3 ] && py=/usr/bin/python3
 mark=0x10000000		# bench_mark(), see bench-prepare.sh
 
-# boot KERNEL_OBJ PLAN OUT [profile]
+# boot KERNEL_OBJ PLAN OUT [profile [warm-up]]
 boot() {
 	local img=$1/arch/x86/boot/bzImage
-	STRESS_NG=0 BENCH_PLAN=$2 BENCH_RUNS=1 bash "$TOP/scripts/initramfs.sh" "$3.cpio.gz"
+	STRESS_NG=0 BENCH_WARMUP=${5:-1} BENCH_PLAN=$2 BENCH_RUNS=1 bash "$TOP/scripts/initramfs.sh" "$3.cpio.gz"
 	PLUGIN="$so,mark=$mark,profile=${4:-off}" ICOUNT=1 PROGRESS=bench GUEST_TIMEOUT=900 \
 		bash "$TOP/scripts/boot.sh" "$img" "$3.cpio.gz" "$3" bench > "$3.log" 2>&1 ||
 		{ cat "$3.log" >&2; die "the guest of $3 failed"; }
@@ -34,7 +34,7 @@ if [ "${1:-}" = --selftest ]; then
 	rm -rf "$out"
 	mkdir -p "$out"
 	printf 'a syscall_floor getppid 1000\nb syscall_floor getppid 3000\n' > "$out/plan"
-	boot "$BUILD/obj/x86_64" "$out/plan" "$out/guest"
+	boot "$BUILD/obj/x86_64" "$out/plan" "$out/guest" off 0
 	awk '/^kinsn-window/ { k[$2] = $4; u[$2] = $6; n++ }
 	     END {
 		if (n != 2) { print "windows: " n ", not 2"; exit 1 }
