@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# futex2 for Linux 6.12: the patch series in series/, and the harness that
+# futex2 for Linux 7.3: the patch series in series/, and the harness that
 # applies, builds, boots and tests it. See README.md.
 
 SHELL := /bin/bash
 S := scripts
 
 .PHONY: all demo check check-full check-quick tree export kernel debug-kernel selftests perf harness-selftest \
-	hygiene matrix fuzz bench deps clean distclean help
+	hygiene matrix fuzz repeat bench deps clean distclean help
 
 # The main job: build the patched kernel, boot it, show futex2 at work, and
 # compare futex(2) with futex2 in perf bench futex (base and patched).
@@ -79,6 +79,12 @@ matrix: tree
 # FUZZ_ITERS, FUZZ_SEED (to replay a failure).
 fuzz:
 	@bash $(S)/fuzz.sh
+
+# Some futex selftests alone, boot after boot: BOOTS (default 10) per
+# kernel of VARIANTS (default: the test and the debug kernel), TESTS
+# (default: robust_list and robust_list_compat32).
+repeat:
+	@bash $(S)/repeat.sh
 
 deps:
 	@bash $(S)/deps.sh

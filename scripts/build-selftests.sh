@@ -25,6 +25,15 @@ if numa=$(bash "$TOP/scripts/libnuma.sh"); then
 else
 	warn "no libnuma 2.0.18+: futex_numa_mpol's MPOL part will skip"
 fi
+# What they are built from, for hygiene.sh to see that it need not build
+# them again: the selftests and uapi trees of a clean HEAD.
+source_id() {	# TREE
+	git -C "$1" diff --quiet HEAD -- tools/testing/selftests include/uapi \
+		arch/x86/include/uapi 2>/dev/null &&
+	git -C "$1" rev-parse HEAD:tools/testing/selftests HEAD:include/uapi \
+		HEAD:arch/x86/include/uapi 2>/dev/null | tr '\n' ' '
+}
+rm -f "$out/source"
 log "building the futex kselftests (static)"
 # CFLAGS from the environment: the futex Makefile appends to it.
 CFLAGS="$numa_cflags" make -s -C "$TREE/tools/testing/selftests" TARGETS=futex \
@@ -34,4 +43,6 @@ CFLAGS="$numa_cflags" make -s -C "$TREE/tools/testing/selftests" TARGETS=futex \
 bad=$(find "$out/install" -type f -perm -u+x -exec file {} + |
       grep 'dynamically linked' | cut -d: -f1 || true)
 [ -z "$bad" ] || die "not static: $bad"
+id=$(source_id "$TREE" || true)
+[ -z "$id" ] || echo "$id$numa_cflags" > "$out/source"
 log "kselftests: $(wc -l < "$out/install/kselftest-list.txt") program(s) listed in $out/install"

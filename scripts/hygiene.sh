@@ -211,6 +211,19 @@ build_selftests() {	# WHAT LOG
 	fi
 }
 
+# Did build-selftests.sh (the setup of make check) build the futex
+# selftests from the same sources as TREE's HEAD? Then they build there.
+selftests_built_from() {	# TREE
+	local id
+	id=$(git -C "$1" rev-parse HEAD:tools/testing/selftests HEAD:include/uapi \
+		HEAD:arch/x86/include/uapi 2>/dev/null | tr '\n' ' ') || return 1
+	[ -n "$id" ] && [ -f "$BUILD/kselftest/source" ] || return 1
+	case "$(cat "$BUILD/kselftest/source")" in
+	"$id"*) return 0 ;;
+	esac
+	return 1
+}
+
 build_perf() {	# WHAT LOG
 	if TREE=$src PERF_OUT=$BUILD/matrix/perf bash "$TOP/scripts/build-perf.sh" > "$2" 2>&1; then
 		result OK "build perf $1"
@@ -284,6 +297,8 @@ if has matrix && [ "$size" = quick ]; then
 	done
 	if git -C "$src" diff --quiet base HEAD -- tools/testing/selftests/futex; then
 		:
+	elif selftests_built_from "$src"; then
+		result OK "build futex selftests HEAD (built from these sources by the setup)"
 	else
 		build_selftests "HEAD" "$logs/selftests-head.log"
 	fi
