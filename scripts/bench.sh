@@ -11,7 +11,9 @@
 # plain TCG, in wall time, and are reported as noisy.
 #
 # Usage: bench.sh [PLAN [RUNS]]
-#   PLAN       bench/icount.plan by default; lines "ID [xRUNS] COMMAND"
+#   PLAN       bench/icount.plan by default; lines "ID [xRUNS] [cpus=1] COMMAND"
+#              (cpus=1: the point runs in a guest with one vCPU, booted
+#              after the others; see bench/icount.plan)
 #   RUNS       runs of a point without xRUNS (default 1: icount repeats)
 #   WALL_PLAN  bench/wall.plan by default; empty for none
 #   WALL_RUNS  runs of each wall-time point (default 3)
@@ -36,22 +38,33 @@ ln -sfn "$(basename "$run")" "$RESULTS/bench-latest"
 	echo "plan: $(basename "$plan"), runs $runs; wall plan: ${wall_plan:+$(basename "$wall_plan"), runs ${WALL_RUNS:-3}}"
 } > "$run/about.txt"
 
-# clock PLAN RUNS: boot both kernels on the plan
+# clock PLAN RUNS [CPUS]: boot both kernels on the plan (results in
+# $run/clock/, or $run/clock-1cpu/ for a one-vCPU guest)
 bench_boot() {
-	local clock=$1 p=$2 r=$3 k img
-	STRESS_NG=0 BENCH_PLAN=$p BENCH_RUNS=$r bash "$TOP/scripts/initramfs.sh" "$run/$clock.cpio.gz"
+	local clock=$1 p=$2 r=$3 cpus=${4:-2} k img dir=$1
+	[ "$cpus" = 1 ] && dir=$clock-1cpu
+	STRESS_NG=0 BENCH_PLAN=$p BENCH_RUNS=$r bash "$TOP/scripts/initramfs.sh" "$run/$dir.cpio.gz"
 	for k in base series; do
 		img=$BUILD/obj/x86_64/arch/x86/boot/bzImage
 		[ $k = base ] && img=$BUILD/bench/obj/x86_64/arch/x86/boot/bzImage
-		log "benchmark ($clock) on the $k kernel"
+		log "benchmark ($dir) on the $k kernel"
 		ICOUNT=$([ "$clock" = icount ] && echo 1 || echo 0) PROGRESS=bench \
-		GUEST_TIMEOUT=${BENCH_TIMEOUT:-1500} bash "$TOP/scripts/boot.sh" \
-			"$img" "$run/$clock.cpio.gz" "$run/$clock/$k" bench ||
-			die "the $k kernel did not finish the benchmark (see $run/$clock/$k)"
+		GUEST_CPUS=$cpus GUEST_TIMEOUT=${BENCH_TIMEOUT:-1500} bash "$TOP/scripts/boot.sh" \
+			"$img" "$run/$dir.cpio.gz" "$run/$dir/$k" bench ||
+			die "the $k kernel did not finish the benchmark (see $run/$dir/$k)"
 	done
-	rm -f "$run/$clock.cpio.gz"
+	rm -f "$run/$dir.cpio.gz"
 }
-bench_boot icount "$plan" "$runs"
+# The points marked cpus=1 go to a guest of their own, with one vCPU
+: > "$run/icount.plan"
+: > "$run/icount-1cpu.plan"
+awk '$1 !~ /^#/ && ($2 == "cpus=1" || ($2 ~ /^x[0-9]+$/ && $3 == "cpus=1")) {
+	for (i = 2; i <= NF; i++) if ($i == "cpus=1") { $i = ""; break }
+	gsub(/  +/, " "); print > one; next } { print > two }' \
+	one="$run/icount-1cpu.plan" two="$run/icount.plan" "$plan"
+points() { grep -q '^[[:space:]]*[^#[:space:]]' "$1"; }
+! points "$run/icount.plan" || bench_boot icount "$run/icount.plan" "$runs"
+! points "$run/icount-1cpu.plan" || bench_boot icount "$run/icount-1cpu.plan" "$runs" 1
 [ -z "$wall_plan" ] || bench_boot wall "$wall_plan" "${WALL_RUNS:-3}"
 
 # Debian's python3 has python3-matplotlib for the chart

@@ -24,11 +24,14 @@ rm -f "$out"/{console.log,results.tap,qemu.rc,verdict.txt,counts.json,plugin.log
 qemu_cmd() {	# ACCEL KERNEL INITRD OUTDIR APPEND
 	local cpu=max
 	[ "$1" = kvm ] && cpu=qemu64
-	echo qemu-system-x86_64 -accel "$1" -machine pc -cpu "$cpu" -smp 2,sockets=2,cores=1,threads=1 -m 1G \
+	# GUEST_CPUS=1: one vCPU, and node 1 has memory only
+	local smp="-smp 2,sockets=2,cores=1,threads=1" cpus1=",cpus=1"
+	[ "${GUEST_CPUS:-2}" = 1 ] && smp="-smp 1" cpus1=
+	echo qemu-system-x86_64 -accel "$1" -machine pc -cpu "$cpu" $smp -m 1G \
 		-object memory-backend-ram,id=m0,size=512M \
 		-object memory-backend-ram,id=m1,size=512M \
 		-numa node,nodeid=0,cpus=0,memdev=m0 \
-		-numa node,nodeid=1,cpus=1,memdev=m1 \
+		-numa node,nodeid=1$cpus1,memdev=m1 \
 		-nodefaults -display none -vga none -monitor none -no-reboot \
 		-serial "file:$4/console.log" -serial "file:$4/results.tap" \
 		-kernel "$2" -initrd "$3"
