@@ -11,7 +11,8 @@
 # plain TCG, in wall time, and are reported as noisy.
 #
 # Usage: bench.sh [PLAN [RUNS]]
-#   PLAN       bench/icount.plan by default; lines "ID [xRUNS] [cpus=1] COMMAND"
+#   PLAN       bench/icount.plan by default; lines
+#              "ID [xRUNS[+WARM]] [cpus=1] COMMAND" (WARM: runs not recorded)
 #              (cpus=1: the point runs in a guest with one vCPU, booted
 #              after the others; see bench/icount.plan)
 #   RUNS       runs of a point without xRUNS (default 1: icount repeats)
@@ -58,7 +59,7 @@ bench_boot() {
 # The points marked cpus=1 go to a guest of their own, with one vCPU
 : > "$run/icount.plan"
 : > "$run/icount-1cpu.plan"
-awk '$1 !~ /^#/ && ($2 == "cpus=1" || ($2 ~ /^x[0-9]+$/ && $3 == "cpus=1")) {
+awk '$1 !~ /^#/ && ($2 == "cpus=1" || ($2 ~ /^x[0-9]+(\+[0-9]+)?$/ && $3 == "cpus=1")) {
 	for (i = 2; i <= NF; i++) if ($i == "cpus=1") { $i = ""; break }
 	gsub(/  +/, " "); print > one; next } { print > two }' \
 	one="$run/icount-1cpu.plan" two="$run/icount.plan" "$plan"
