@@ -25,21 +25,27 @@ boot() {
 
 if [ "${1:-}" = --selftest ]; then
 	# The plugin must count what the guest does: getppid 1000 times and
-	# 3000 times opens and closes two windows, the second with three
-	# times the kernel instructions of the first (to 2%: the rest is
-	# timer interrupts and the loop's edges), and with user instructions.
+	# 3000 times opens and closes windows, the second with three times
+	# the kernel instructions of the first, and with user instructions.
+	# A timer tick or a kworker that lands in a window adds tens of
+	# thousands of instructions, and where it lands follows the host's
+	# clock until the guest's first window: each size runs five times
+	# and the fewest count (to 2%: the rest is the loop's edges).
 	bash "$TOP/scripts/bench-prepare.sh" --no-base >&2
 	so=$(bash "$TOP/scripts/kinsn.sh")
 	out=$BUILD/kinsn/selftest
 	rm -rf "$out"
 	mkdir -p "$out"
-	printf 'a syscall_floor getppid 1000\nb syscall_floor getppid 3000\n' > "$out/plan"
+	printf 'a x5 syscall_floor getppid 1000\nb x5 syscall_floor getppid 3000\n' > "$out/plan"
 	boot "$BUILD/obj/x86_64" "$out/plan" "$out/guest" off 0
-	awk '/^kinsn-window/ { k[$2] = $4; u[$2] = $6; n++ }
+	awk '/^kinsn-window/ {
+		n++; w = n <= 5 ? 1 : 2
+		if (!(w in k) || $4 < k[w]) { k[w] = $4; u[w] = $6 }
+	     }
 	     END {
-		if (n != 2) { print "windows: " n ", not 2"; exit 1 }
+		if (n != 10) { print "windows: " n ", not 10"; exit 1 }
 		r = k[2] / k[1]
-		printf "window 1: kernel %d user %d; window 2: kernel %d user %d; ratio %.4f\n",
+		printf "fewest of 5, getppid x1000: kernel %d user %d; x3000: kernel %d user %d; ratio %.4f\n",
 		       k[1], u[1], k[2], u[2], r
 		if (r < 2.94 || r > 3.06 || u[1] <= 0 || k[1] < 1000 * 50) exit 1
 	     }' "$out/guest/plugin.log"

@@ -42,7 +42,7 @@ check badness 2 'KERNEL BADNESS'
 check panic 3 'kernel panic'
 check hang 4 'timed out' GUEST_TIMEOUT=40 GUEST_APPEND=futex2.poweroff=0
 
-# The benchmark's counting plugin counts: two windows of 1000 and 3000
+# The benchmark's counting plugin counts: windows of 1000 and 3000
 # getppid calls, three times the kernel instructions (scripts/profile.sh).
 n=$((n + 1))
 if bash "$TOP/scripts/profile.sh" --selftest > "$work/kinsn.log" 2>&1; then
