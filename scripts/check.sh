@@ -3,8 +3,8 @@
 # The test command: install what is missing, make the tree (base + series),
 # build the kernels and the futex kselftests, then run the suites:
 #   normal   the futex kselftests (with the bounded syscall fuzzer and the
-#            lost-wakeup stress tests) and stress-ng's futex stressors, on
-#            the test kernel
+#            lost-wakeup stress tests), the multi-process fuzzer of tests/
+#            and stress-ng's futex stressors, on the test kernel
 #   debug    the same guest on the debug kernel (KASAN, lockdep, UBSAN,
 #            KFENCE, DEBUG_OBJECTS, hung-task and soft-lockup detectors)
 #   harness  the harness self-test: each failure class is caught
@@ -19,6 +19,9 @@
 #   EXTRA_TESTS=dir       more static test programs to run in the guests
 #   FUZZ_ITERS, FUZZ_SECONDS, FUZZ_SEED, STRESS_SECONDS, STRESS_NG_SECONDS
 #                         the fuzzer's and the stress tests' bounds
+#   MPFUZZ_SECONDS, MPFUZZ_DEBUG_SECONDS, MPFUZZ_SEED
+#                         the multi-process fuzzer's (tests/mpfuzz): 30 s on
+#                         the test kernel, 90 s on the debug kernel
 # Exit: 0 when all passed; else the first guest verdict that is not a pass
 # (1 failed, 2 badness, 3 panic, 4 hang), 5 if only the harness self-test
 # failed, 6 if only hygiene failed, 10 on a harness error.
@@ -33,6 +36,7 @@ bash "$TOP/scripts/deps.sh"
 bash "$TOP/scripts/tree.sh"
 bash "$TOP/scripts/build-kernel.sh" x86_64
 bash "$TOP/scripts/build-selftests.sh" x86_64
+bash "$TOP/scripts/build-tests.sh" x86_64
 
 run=$RESULTS/check-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run"
@@ -62,9 +66,18 @@ add() {		# SUITE PASSED FAILED SKIPPED SECONDS
 # command line (guest/init exports futex2.env.NAME=VALUE as NAME=VALUE).
 genv=""
 for kv in FUTEX2_FUZZ_ITERS="${FUZZ_ITERS:-}" FUTEX2_FUZZ_SECONDS="${FUZZ_SECONDS:-}" \
-	  FUTEX2_FUZZ_SEED="${FUZZ_SEED:-}" FUTEX2_STRESS_SECONDS="${STRESS_SECONDS:-}"; do
+	  FUTEX2_FUZZ_SEED="${FUZZ_SEED:-}" FUTEX2_STRESS_SECONDS="${STRESS_SECONDS:-}" \
+	  MPFUZZ_SEED="${MPFUZZ_SEED:-}"; do
 	[ -z "${kv#*=}" ] || genv="$genv futex2.env.$kv"
 done
+# The multi-process fuzzer (tests/mpfuzz) runs for a bound of its own in
+# each guest: longer on the debug kernel, where KASAN and lockdep watch it.
+mpfuzz_secs() {	# SUITE
+	case "$1" in
+	debug) echo "${MPFUZZ_SECONDS:-${MPFUZZ_DEBUG_SECONDS:-90}}" ;;
+	*) echo "${MPFUZZ_SECONDS:-30}" ;;
+	esac
+}
 
 guest_suite() {		# NAME VARIANT TIMEOUT
 	local name=$1 variant=$2 t0 verdict=0 p f s obj=$BUILD/obj/$2 out=$run/$1
@@ -73,7 +86,7 @@ guest_suite() {		# NAME VARIANT TIMEOUT
 	mkdir -p "$out"
 	cp "$obj/.config" "$out/config"
 	log "suite $name: the futex kselftests, fuzz and stress on the $variant kernel"
-	GUEST_TIMEOUT=$3 GUEST_APPEND="${GUEST_APPEND:-}$genv" \
+	GUEST_TIMEOUT=$3 GUEST_APPEND="${GUEST_APPEND:-}$genv futex2.env.MPFUZZ_SECONDS=$(mpfuzz_secs "$name")" \
 		bash "$TOP/scripts/boot.sh" "$obj/arch/x86/boot/bzImage" \
 		"$run/initramfs.cpio.gz" "$out" check || verdict=$?
 	[ "$verdict" -lt 10 ] || exit "$verdict"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """The figures of one suite of the test command, one line each:
-  figures.py SUITE GUEST_OUTDIR   fuzz calls and threads, stress operations
+  figures.py SUITE GUEST_OUTDIR   fuzz calls and threads, the multi-process
+                                  fuzzer's summary, stress operations
                                   and lost wakeups, stress-ng operations,
                                   kernel reports in the console
   figures.py hygiene HYGIENE_TAP  patches checked, builds, lint results
@@ -23,6 +24,9 @@ def guest(suite, out):
         m = re.search(r'futex2_fuzz: (seed=.*calls=.*)', l)
         if m:
             lines.append(f'{suite}: fuzz {m.group(1)}')
+        m = re.search(r'mpfuzz: (seed=\d+ .*mismatches=\d+.*)', l)
+        if m:
+            lines.append(f'{suite}: mpfuzz {m.group(1)}')
     ops = lost = items = rounds = n = 0
     for l in tap:
         if 'futex2_stress:' in l and 'lost_wakeups=' in l:

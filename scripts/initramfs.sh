@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Pack the guest: busybox-static, guest/, the installed kselftests, the
-# extra test programs (a collection "extra" of their own), stress-ng (a
-# collection "stress"), perf, and the
+# extra test programs (a collection "extra" of their own), the project's
+# own tests (a collection "project"), stress-ng (a collection "stress"),
+# perf, and the
 # benchmark plan $BENCH_PLAN ($BENCH_RUNS runs of each point; BENCH_WARMUP=0:
 # no unrecorded first run).
 # Usage: initramfs.sh OUTPUT.cpio.gz [EXTRA_TESTS_DIR]
+#   KSFT_INSTALL   the installed kselftests (default build/kselftest/install)
 . "$(dirname "$0")/lib.sh"
 
 out=$1
 extra=${2:-}
-ksft=$BUILD/kselftest/install
+ksft=${KSFT_INSTALL:-$BUILD/kselftest/install}
 root=$(mktemp -d "$BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 
@@ -44,6 +46,15 @@ if [ -n "$extra" ]; then
 	log "extra tests: $n program(s) from $extra"
 fi
 
+# The project's own test programs (scripts/build-tests.sh) as a collection
+# "project": the multi-process fuzzer, bounded by MPFUZZ_SECONDS (guest
+# environment, futex2.env.MPFUZZ_SECONDS). PROJECT_TESTS=0 leaves them out.
+if [ "${PROJECT_TESTS:-1}" = 1 ] && [ -x "$BUILD/tests-bin/mpfuzz" ]; then
+	mkdir -p "$root/kselftest/project"
+	cp "$BUILD"/tests-bin/* "$root/kselftest/project/"
+	echo "project:mpfuzz" >> "$root/kselftest/kselftest-list.txt"
+	echo "timeout=${PROJECT_TIMEOUT:-900}" > "$root/kselftest/project/settings"
+fi
 # stress-ng (Debian's, dynamically linked: it brings its libraries) as a
 # collection "stress" of its own. STRESS_NG=0 leaves it out.
 if [ "${STRESS_NG:-1}" = 1 ]; then
